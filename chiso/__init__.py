@@ -1,0 +1,1 @@
+"""chiso: plans, reports and analytics for Vietnamese local governance indices."""

@@ -1,0 +1,89 @@
+"""Unit pages: browse the tree, accent-insensitive search, one unit with its history."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from chiso.core.audit import history
+from chiso.core.htmx import render_page
+from chiso.units.models import Membership, Unit, UnitKind, UnitSuccession
+from chiso.units.scope import ADMINISTER, can, unit_scope
+
+PAGE_SIZE = 50
+
+
+@login_required
+def unit_list(request):
+    """Roots of the user's scope, or search results when a query is given."""
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    include_ended = request.GET.get("ended") == "1"
+    units = Unit.objects.restrict(request.user).select_related("parent")
+    if not include_ended:
+        units = units.current()
+    if kind:
+        units = units.filter(kind=kind)
+    if query:
+        units = units.search(query)
+    elif not kind:
+        units = units.filter(pk__in=_top_ids(request.user, include_ended))
+    page = Paginator(units.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "kind": kind,
+        "include_ended": include_ended,
+        "kinds": UnitKind.choices,
+    }
+    return render_page(request, "units/unit_list.html", context, partial="results")
+
+
+def _top_ids(user, include_ended: bool) -> list[int]:
+    """Without a query: the user's own units (or, for superusers, the provinces)."""
+    if user.is_superuser:
+        top = Unit.objects.filter(parent__isnull=True)
+        return list(top.values_list("pk", flat=True))
+    return list(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = get_object_or_404(Unit.objects.restrict(request.user).select_related("parent"), pk=pk)
+    scope = unit_scope(request.user)
+    children = (
+        Unit.objects.filter(parent=unit)
+        .annotate(child_count=Count("children"))
+        .order_by("valid_to", "kind", "name")
+    )
+    show_ended = request.GET.get("ended") == "1"
+    if not show_ended:
+        children = children.current()
+    predecessors = UnitSuccession.objects.filter(successor=unit).select_related("predecessor", "change")
+    successors = UnitSuccession.objects.filter(predecessor=unit).select_related("successor", "change")
+    ancestors = [a for a in unit.ancestors() if a.pk in scope]
+    context = {
+        "unit": unit,
+        "ancestors": ancestors,
+        "children": children,
+        "show_ended": show_ended,
+        "predecessors": predecessors,
+        "successors": successors,
+        "changes": unit_changes(unit),
+        "memberships": Membership.objects.filter(unit=unit).select_related("user")
+        if can(request.user, ADMINISTER, unit)
+        else None,
+        "audit": history(unit)[:20] if can(request.user, ADMINISTER, unit) else None,
+        "scope": scope,
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+def unit_changes(unit: Unit):
+    from chiso.units.models import UnitChange
+
+    return (
+        UnitChange.objects.filter(edges__predecessor=unit)
+        .union(UnitChange.objects.filter(edges__successor=unit))
+        .order_by("-effective_on")
+    )

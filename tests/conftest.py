@@ -1,0 +1,101 @@
+"""Shared fixtures: the real reference data loaded once per test database, and a fixed cast of users.
+
+Every test runs in a transaction that is rolled back, on top of the full official unit lists
+(14,154 units) and the shipped index frameworks, so tests meet the data users meet.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from chiso.units.models import Membership, Role, Unit
+
+DEMO_PASSWORD = "chiso-demo"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip with a reason where Chromium is missing, except in CI (CHISO_REQUIRE_BROWSER)."""
+    if os.environ.get("CHISO_REQUIRE_BROWSER"):
+        return
+    if not os.path.exists("/usr/bin/chromium"):
+        skip = pytest.mark.skip(reason="Debian's Chromium is not installed (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.core.management import call_command, get_commands
+
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
+        if "load_frameworks" in get_commands():
+            call_command("load_frameworks", verbosity=0)
+
+
+def unit(ref: str) -> Unit:
+    return Unit.objects.get(ref=ref)
+
+
+def make_user(username: str, unit: Unit | None = None, role: str = Role.OFFICER, **extra):
+    user = get_user_model().objects.create_user(username=username, password=DEMO_PASSWORD, **extra)
+    if unit is not None:
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def tuyen_quang(db) -> Unit:
+    """The province formed on 1/7/2025 from Hà Giang and Tuyên Quang."""
+    return unit("vn:province:08")
+
+
+@pytest.fixture
+def ha_giang_old(db) -> Unit:
+    return unit("vn-pre2025:province:02")
+
+
+@pytest.fixture
+def vi_xuyen_old(db) -> Unit:
+    return Unit.objects.get(ref__startswith="vn-pre2025:district:", name="Huyện Vị Xuyên")
+
+
+@pytest.fixture
+def commune(tuyen_quang) -> Unit:
+    """A current commune of Tuyên Quang (Xã Vị Xuyên, formed from old communes of Vị Xuyên)."""
+    return Unit.objects.get(parent=tuyen_quang, name="Xã Vị Xuyên")
+
+
+@pytest.fixture
+def other_commune(tuyen_quang, commune) -> Unit:
+    return (
+        Unit.objects.filter(parent=tuyen_quang, kind="commune")
+        .exclude(pk=commune.pk)
+        .order_by("code")
+        .first()
+    )
+
+
+@pytest.fixture
+def coordinator(tuyen_quang):
+    """demo.tinh's role: coordinator at the province."""
+    return make_user("tinh", tuyen_quang, Role.COORDINATOR, first_name="Điều phối tỉnh")
+
+
+@pytest.fixture
+def officer(commune):
+    """demo.xa's role: officer at one commune."""
+    return make_user("xa", commune, Role.OFFICER, first_name="Cán bộ xã")
+
+
+@pytest.fixture
+def outsider(db):
+    """An officer of another province (Cao Bằng)."""
+    return make_user("ngoai", unit("vn:province:04"), Role.OFFICER)
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root", "root@example.org", DEMO_PASSWORD)
