@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("chiso.units.urls")),
     path("frameworks/", include("chiso.frameworks.urls")),
+    path("plans/", include("chiso.plans.urls")),
+    path("imports/", include("chiso.documents.urls")),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("api/", include("chiso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,5 @@
+from django.urls import path
+
+urlpatterns: list = [
+    # Import pages are added here by the import work.
+]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+urlpatterns: list = [
+    # Plan pages are added here by the plans work.
+]
