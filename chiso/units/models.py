@@ -225,7 +225,15 @@ class UnitChange(BaseModel):
     )
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     description = models.CharField(_("mô tả"), max_length=500, blank=True)
-    # For a change of type or a rename of one unit: what it was before.
+    # For a change of type or a rename of one unit: which unit, and what it was before.
+    subject = models.ForeignKey(
+        "Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_changes",
+    )
     old_kind = models.CharField(_("loại cũ"), max_length=32, choices=UnitKind.choices, blank=True)
     new_kind = models.CharField(_("loại mới"), max_length=32, choices=UnitKind.choices, blank=True)
     old_name = models.CharField(_("tên cũ"), max_length=255, blank=True)

@@ -122,6 +122,7 @@ class ChangeSpec:
     legal_basis: str
     description: str
     edges: list[tuple[str, str, bool]]  # predecessor ref, successor ref, partial
+    subject_ref: str | None = None
     effective_year: int | None = None
     old_kind: str = ""
     new_kind: str = ""
@@ -239,6 +240,7 @@ def read_reference(folder: Path) -> tuple[list[UnitSpec], list[ChangeSpec], list
                 legal_basis="",
                 description=_("%(old)s trở thành %(new)s") % {"old": row["old_name"], "new": row["new_name"]},
                 edges=[],
+                subject_ref=f"vn:province:{row['code']}",
                 old_kind=_kind(row["old_division_type"], type_path, row),
                 new_kind=_kind(row["new_division_type"], type_path, row),
                 old_name=row["old_name"],
@@ -412,6 +414,7 @@ def load_reference(folder: Path | None = None, actor=None) -> LoadReport:
                 old_kind=spec.old_kind,
                 new_kind=spec.new_kind,
                 old_name=spec.old_name,
+                subject_id=id_of[spec.subject_ref] if spec.subject_ref else None,
             )
             new_changes.append(change)
     UnitChange.objects.bulk_create(new_changes, batch_size=1000)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from chiso.core.audit import history
 from chiso.core.htmx import render_page
-from chiso.units.models import Membership, Unit, UnitKind, UnitSuccession
+from chiso.units.models import Membership, Unit, UnitChange, UnitKind, UnitSuccession
 from chiso.units.scope import ADMINISTER, can, unit_scope
 
 PAGE_SIZE = 50
@@ -80,10 +80,5 @@ def unit_detail(request, pk: int):
 
 
 def unit_changes(unit: Unit):
-    from chiso.units.models import UnitChange
-
-    return (
-        UnitChange.objects.filter(edges__predecessor=unit)
-        .union(UnitChange.objects.filter(edges__successor=unit))
-        .order_by("-effective_on")
-    )
+    """Changes of this one unit (type, name) that have no predecessor/successor edge."""
+    return UnitChange.objects.filter(subject=unit)
