@@ -12,13 +12,26 @@ from django.contrib.auth import get_user_model
 from chiso.units.models import Membership, Role, Unit
 
 DEMO_PASSWORD = "chiso-demo"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip with a reason where Chromium is missing, except in CI (CHISO_REQUIRE_BROWSER)."""
+    """Browser tests run last (their live server flushes the database, see `live_world`), and skip
+    with a reason where Chromium is missing, except in CI (CHISO_REQUIRE_BROWSER)."""
+    items.sort(key=lambda item: "browser" in item.keywords)
     if os.environ.get("CHISO_REQUIRE_BROWSER"):
         return
-    if not os.path.exists("/usr/bin/chromium"):
+    if not os.path.exists(CHROMIUM):
         skip = pytest.mark.skip(reason="Debian's Chromium is not installed (apt-get install chromium)")
         for item in items:
             if "browser" in item.keywords:
@@ -27,12 +40,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from django.core.management import call_command, get_commands
-
     with django_db_blocker.unblock():
-        call_command("load_units", verbosity=0)
-        if "load_frameworks" in get_commands():
-            call_command("load_frameworks", verbosity=0)
+        _load_reference_data()
 
 
 def unit(ref: str) -> Unit:
@@ -99,3 +108,49 @@ def outsider(db):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.org", DEMO_PASSWORD)
+
+
+def _load_reference_data() -> None:
+    from django.core.management import call_command, get_commands
+
+    call_command("load_units", verbosity=0)
+    if "load_frameworks" in get_commands():
+        call_command("load_frameworks", verbosity=0)
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """Reference data for a test that needs committed rows (a live server in another thread).
+
+    Such tests flush the database when they end, so the data is loaded again when missing.
+    """
+    if not Unit.objects.exists():
+        _load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")

@@ -16,6 +16,8 @@ class Command(BaseCommand):
             report = load_reference(options["dir"])
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] == 0:
+            return
         for note in report.notes:
             self.stderr.write(note)
         self.stdout.write(
