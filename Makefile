@@ -19,7 +19,7 @@ $(BIN)/chiso: requirements.txt requirements-dev.txt pyproject.toml
 	  echo "chiso needs Python 3.12 or newer. Install it (e.g. 'apt-get install python3.12 python3.12-venv' or 'pyenv install 3.13') and run make again." >&2; exit 1; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $(BIN)/chiso
 
 install: $(BIN)/chiso

@@ -1,14 +1,20 @@
 """Unit pages: browse the tree, accent-insensitive search, one unit with its history."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from chiso.core.audit import history
 from chiso.core.htmx import render_page
+from chiso.units.forms import MembershipForm
 from chiso.units.models import Membership, Unit, UnitChange, UnitKind, UnitSuccession
 from chiso.units.scope import ADMINISTER, can, unit_scope
+from chiso.units.services import add_membership, remove_membership
 
 PAGE_SIZE = 50
 
@@ -82,3 +88,32 @@ def unit_detail(request, pk: int):
 def unit_changes(unit: Unit):
     """Changes of this one unit (type, name) that have no predecessor/successor edge."""
     return UnitChange.objects.filter(subject=unit)
+
+
+@login_required
+def unit_members(request, pk: int):
+    """Unit admins add people to their unit in a role, or remove them."""
+    unit = get_object_or_404(Unit.objects.restrict(request.user, ADMINISTER), pk=pk)
+    form = MembershipForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        membership = add_membership(request.user, unit, form.cleaned_data)
+        messages.success(
+            request,
+            _("Đã thêm %(user)s với vai trò %(role)s.")
+            % {"user": membership.user.username, "role": membership.get_role_display()},
+        )
+        return redirect("unit-members", pk=unit.pk)
+    members = Membership.objects.filter(unit=unit).select_related("user").order_by("user__username")
+    return render(request, "units/unit_members.html", {"unit": unit, "form": form, "members": members})
+
+
+@login_required
+@require_POST
+def unit_member_remove(request, pk: int, membership_pk: int):
+    unit = get_object_or_404(Unit.objects.restrict(request.user, ADMINISTER), pk=pk)
+    membership = Membership.objects.filter(unit=unit, pk=membership_pk).select_related("user").first()
+    if membership is None:
+        raise Http404
+    remove_membership(request.user, membership)
+    messages.success(request, _("Đã gỡ %(user)s khỏi đơn vị.") % {"user": membership.user.username})
+    return redirect("unit-members", pk=unit.pk)
