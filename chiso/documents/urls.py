@@ -1,5 +1,1 @@
-from django.urls import path
-
-urlpatterns: list = [
-    # Import pages are added here by the import work.
-]
+urlpatterns: list = []

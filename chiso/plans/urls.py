@@ -1,5 +1,1 @@
-from django.urls import path
-
-urlpatterns: list = [
-    # Plan pages are added here by the plans work.
-]
+urlpatterns: list = []
