@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from chiso.core.audit import delete_audited, save_audited
-from chiso.core.models import AuditEntry
+from chiso.core.models import AuditEntry, DayOff
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -33,3 +33,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DayOff)
+class DayOffAdmin(AuditedAdmin):
+    """Days off and compensating working days announced each year (used by chiso.core.workdays)."""
+
+    list_display = ["date", "kind", "name", "legal_basis"]
+    list_filter = ["kind"]
+    search_fields = ["name", "legal_basis"]
+    date_hierarchy = "date"

@@ -48,3 +48,32 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class DayOff(BaseModel):
+    """A day the public holiday calendar gets wrong for government offices, entered by an admin.
+
+    The `holidays` package knows the statutory holidays (Tết included) and the swaps it has been
+    taught; each year the government also announces bridging days off and the Saturdays worked to
+    compensate for them. A `day_off` row makes a working day a day off; a `working_day` row makes a
+    weekend day (or a day the package lists as a holiday) a working day.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc (làm bù)")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.DAY_OFF)
+    name = models.CharField(_("tên"), max_length=200, help_text=_("Ví dụ: Nghỉ bù Tết Nguyên đán."))
+    legal_basis = models.CharField(
+        _("căn cứ"), max_length=300, blank=True, help_text=_("Văn bản công bố, ví dụ Thông báo số …/TB-BNV.")
+    )
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.name}"
