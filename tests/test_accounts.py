@@ -99,6 +99,12 @@ def test_healthz_answers_without_sign_in(client):
     assert response.status_code == 200 and response.content == b"ok\n"
 
 
+def test_an_english_browser_still_gets_vietnamese(client, officer):
+    client.force_login(officer)
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="vi">' in response.content.decode()
+
+
 def test_english_can_be_selected(client, officer):
     client.force_login(officer)
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
