@@ -369,6 +369,8 @@ def test_numbers_are_written_the_vietnamese_way():
     assert format_number(2.0) == "2"
     assert format_number(1 / 3) == "0,33"
     assert format_number(-0.5, 2) == "-0,50"
+    assert format_number(64.25, 1) == "64,3"  # half up, as Excel shows it
+    assert format_number(Decimal("0.125"), 2) == "0,13"
     assert cell_text(None) == ""
     assert cell_text(7) == "7"
     assert cell_text("1.1") == "1.1"
@@ -625,7 +627,7 @@ def test_docx_report_with_body_table_and_chart(tmp_path):
     assert cell_texts(body_table) == [
         ["Đơn vị", "Số nhiệm vụ", "Tỷ lệ hoàn thành (%)"],
         ["UBND xã Vị Xuyên", "15", "80,0"],
-        ["UBND xã Đạo Đức", "1.234", "64,2"],
+        ["UBND xã Đạo Đức", "1.234", "64,3"],
         ["Tổng cộng", "1.249", "64,5"],
     ]
     assert all(run.bold for cell in body_table.rows[3].cells for p in cell.paragraphs for run in p.runs)

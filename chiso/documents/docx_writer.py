@@ -12,6 +12,7 @@ matplotlib (a data table is written instead when matplotlib is not installed).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -24,10 +25,11 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as DocxRun
 
 from chiso.core.vndates import official_date
 
@@ -65,8 +67,8 @@ PORTRAIT_TEXT_WIDTH = A4_SHORT - MARGIN_LEFT - MARGIN_RIGHT
 
 BODY_PT = 14
 ISSUER_PT = 13
-MOTTO_PT = 13
-MOTTO_SUB_PT = 14
+MOTTO_PT = 12
+MOTTO_SUB_PT = 13
 NUMBER_PT = 13
 DATE_PT = 14
 RECIPIENTS_HEAD_PT = 12
@@ -76,7 +78,7 @@ WIDE_TABLE_PT = 11
 WIDE_TABLE_COLUMNS = 8
 FIRST_LINE_INDENT = 1.27
 CELL_MARGIN = 0.19  # Word's default left and right cell margin
-HEADER_LEFT_CM, HEADER_RIGHT_CM = 6.3, 10.2
+HEADER_LEFT_CM, HEADER_RIGHT_CM = 7.1, 9.4  # the motto at 12 pt bold is 8.8 cm wide
 RECIPIENTS_CM = 7.3
 SIGNATURE_BLANK_LINES = 5
 
@@ -144,6 +146,14 @@ def recipient_lines(recipients: Sequence[str]) -> list[str]:
     return lines
 
 
+def fit_size(text: str, width_cm: float, sizes: Sequence[float], bold: bool = False) -> float:
+    """The first of `sizes` at which every line of `text` fits `width_cm` (else the last, and it wraps)."""
+    for size in sizes:
+        if all(estimate_width_cm(line, size, bold) <= width_cm for line in text.split("\n")):
+            return size
+    return sizes[-1]
+
+
 def estimate_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
     """A rough width of `text` set in Times New Roman, enough to size the rules under headings."""
     em = 0.0
@@ -176,15 +186,41 @@ def _set_fonts(rpr: Any) -> None:
         fonts.set(qn(attr), FONT)
 
 
+_FONTS_XML = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+
+@functools.cache
+def _rpr_template(size: float, bold: bool, italic: bool) -> Any:
+    """Run properties: Times New Roman in every slot, black, the size and emphasis (copied per run)."""
+    half_points = int(round(size * 2))
+    return parse_xml(
+        f"<w:rPr {nsdecls('w')}>{_FONTS_XML}"
+        f'<w:b w:val="{int(bold)}"/><w:i w:val="{int(italic)}"/><w:color w:val="000000"/>'
+        f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    )
+
+
+@functools.cache
+def _cell_ppr_template(align: str, before: float, after: float, keep_next: bool, size: float) -> Any:
+    """Paragraph properties of a table cell line (copied per paragraph: tables can have thousands)."""
+    half_points = int(round(size * 2))
+    keep = "<w:keepNext/>" if keep_next else ""
+    return parse_xml(
+        f"<w:pPr {nsdecls('w')}>{keep}"
+        f'<w:spacing w:before="{int(before * 20)}" w:after="{int(after * 20)}" w:line="240" w:lineRule="auto"/>'
+        f'<w:jc w:val="{_JC[align]}"/>'
+        f'<w:rPr>{_FONTS_XML}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr></w:pPr>'
+    )
+
+
 def _run(paragraph: Any, text: str, size: float, bold: bool = False, italic: bool = False) -> Any:
-    run = paragraph.add_run(text)
-    font = run.font
-    font.name = FONT
-    font.size = Pt(size)
-    font.bold = bold
-    font.italic = italic
-    font.color.rgb = BLACK
-    _set_fonts(run._element.get_or_add_rPr())
+    """Add a run in Times New Roman, black, `size` points."""
+    element = paragraph._p.add_r()
+    element.insert(0, copy.deepcopy(_rpr_template(size, bold, italic)))
+    run = DocxRun(element, paragraph)
+    if text:
+        run.text = text
     return run
 
 
@@ -334,13 +370,18 @@ def _cell_lines(
 ) -> None:
     """Fill a table cell, one paragraph per line of `text` (keep_next: keep the row with the next one)."""
     paragraph = _clear(cell)
+    tc = cell._tc
     for index, line in enumerate(text.split("\n")):
         if index:
-            paragraph = cell.add_paragraph()
-        _format(paragraph, align, before=space if index == 0 else 0, after=space, keep_next=keep_next)
+            paragraph = DocxParagraph(tc.add_p(), cell)
+        p = paragraph._p
+        if p.pPr is not None:
+            p.remove(p.pPr)
+        p.insert(
+            0, copy.deepcopy(_cell_ppr_template(align, space if index == 0 else 0, space, keep_next, size))
+        )
         if line:
             _run(paragraph, line, size, bold, italic)
-        _mark_size(paragraph, size)
 
 
 def _page_field(paragraph: Any, size: float) -> None:
@@ -465,12 +506,17 @@ class _Writer:
         paragraph = _clear(left)
         _format(paragraph, "center")
         if doc.issuer_parent.strip():
-            _lines(paragraph, doc.issuer_parent.upper(), ISSUER_PT)
+            parent = doc.issuer_parent.upper()
+            _lines(paragraph, parent, fit_size(parent, left_width, (ISSUER_PT, ISSUER_PT - 1)))
             paragraph = left.add_paragraph()
             _format(paragraph, "center")
-        _lines(paragraph, doc.issuer.upper(), ISSUER_PT, bold=True)
-        longest = max(doc.issuer.upper().split("\n"), key=len)
-        _rule(left.add_paragraph(), left_width, 0.4 * estimate_width_cm(longest, ISSUER_PT, bold=True))
+        issuer = doc.issuer.upper()
+        issuer_pt = fit_size(issuer, left_width, (ISSUER_PT, ISSUER_PT - 1), bold=True)
+        _lines(paragraph, issuer, issuer_pt, bold=True)
+        longest = min(
+            max(estimate_width_cm(line, issuer_pt, bold=True) for line in issuer.split("\n")), left_width
+        )
+        _rule(left.add_paragraph(), left_width, 0.4 * longest, before=2)
 
         right = table.cell(0, 1)
         paragraph = _clear(right)
@@ -479,14 +525,20 @@ class _Writer:
         paragraph = right.add_paragraph()
         _format(paragraph, "center")
         _run(paragraph, MOTTO_SUB, MOTTO_SUB_PT, bold=True)
-        _rule(right.add_paragraph(), right_width, estimate_width_cm(MOTTO_SUB, MOTTO_SUB_PT, bold=True))
+        _rule(
+            right.add_paragraph(),
+            right_width,
+            estimate_width_cm(MOTTO_SUB, MOTTO_SUB_PT, bold=True),
+            before=2,
+        )
 
         paragraph = _clear(table.cell(1, 0))
         _format(paragraph, "center", before=6)
         _run(paragraph, number_line(doc.number_symbol), NUMBER_PT)
         paragraph = _clear(table.cell(1, 1))
         _format(paragraph, "center", before=6)
-        _run(paragraph, date_line(doc.place, doc.issued_on), DATE_PT, italic=True)
+        line = date_line(doc.place, doc.issued_on)
+        _run(paragraph, line, fit_size(line, right_width, (DATE_PT, DATE_PT - 1)), italic=True)
         for row in table.rows:
             _row_flags(row)
             for cell in row.cells:
@@ -518,6 +570,8 @@ class _Writer:
             runs = [run for run in self.last_text.runs if run.text]
             if runs:
                 runs[-1].text = with_end_mark(runs[-1].text)
+            # The signature never stands on a page of its own: the last paragraph goes with it.
+            self.last_text.paragraph_format.keep_with_next = True
 
     def _section(self, section: Section, depth: int) -> None:
         if section.heading.strip():
@@ -690,9 +744,7 @@ class _Writer:
     def _table_row(
         written_row: Any, row: Row, columns: Sequence[Column], widths: Sequence[float], size: float
     ) -> None:
-        cells = written_row.cells
-        for cell, width in zip(cells, widths, strict=True):
-            cell.width = Cm(width)
+        cells = written_row.cells  # their widths come from the grid (add_row)
         if row.kind == "group":
             span_from = len(row.cells) - 1
             if span_from < len(cells) - 1:
@@ -844,7 +896,7 @@ def render_chart_png(chart: Chart, width_cm: float, height_cm: float, dpi: int =
                 bars,
                 labels=labels,
                 label_type="edge" if chart.kind == "bar" else "center",
-                fontsize=7,
+                fontsize=8,
                 family=family,
                 padding=2 if chart.kind == "bar" else 0,
                 color="black" if chart.kind == "bar" else "white",
@@ -853,29 +905,31 @@ def render_chart_png(chart: Chart, width_cm: float, height_cm: float, dpi: int =
     value_axis = axes.xaxis if horizontal else axes.yaxis
     value_axis.set_major_formatter(lambda value, _pos: format_number(round(value, 2)))
     if horizontal:
-        axes.set_yticks(positions, list(chart.categories), fontsize=8, family=family)
+        axes.set_yticks(positions, list(chart.categories), fontsize=9, family=family)
         axes.invert_yaxis()
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.6)
         if chart.value_label:
-            axes.set_xlabel(chart.value_label, fontsize=9, family=family)
+            axes.set_xlabel(chart.value_label, fontsize=10, family=family)
     else:
-        axes.set_xticks(positions, list(chart.categories), fontsize=8, family=family)
+        axes.set_xticks(positions, list(chart.categories), fontsize=9, family=family)
         if len(chart.categories) > 5:
             for label in axes.get_xticklabels():
                 label.set_rotation(30)
                 label.set_horizontalalignment("right")
         axes.grid(axis="y", color="#d9d9d9", linewidth=0.6)
         if chart.value_label:
-            axes.set_ylabel(chart.value_label, fontsize=9, family=family)
+            axes.set_ylabel(chart.value_label, fontsize=10, family=family)
     axes.set_axisbelow(True)
     for spine in ("top", "right"):
         axes.spines[spine].set_visible(False)
     for label in axes.get_xticklabels() + axes.get_yticklabels():
         label.set_family(family)
-        label.set_fontsize(8)
+        label.set_fontsize(9)
     axes.margins(x=0.08 if horizontal else 0.02, y=0.02 if horizontal else 0.08)
     if count > 1:
-        axes.legend(prop={"family": family, "size": 8}, frameon=False, loc="best")
+        figure.legend(
+            loc="outside lower center", ncols=min(count, 4), prop={"family": family, "size": 9}, frameon=False
+        )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
     return buffer.getvalue()

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 Align = Literal["left", "center", "right", "justify"]
@@ -68,7 +68,9 @@ def number_decimals(value: Number, decimals: int | None = None) -> int:
 def format_number(value: Number, decimals: int | None = None) -> str:
     """A number the Vietnamese way: "." between thousands, "," before decimals (1234.5 → "1.234,5")."""
     places = number_decimals(value, decimals)
-    text = f"{Decimal(str(value)) if isinstance(value, float) else value:,.{places}f}"
+    # Half up, as people and spreadsheets round (64.25 → "64,3"); str() of a float is its shortest form.
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    text = f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
