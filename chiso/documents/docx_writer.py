@@ -45,8 +45,10 @@ from .model import (
     Section,
     Table,
     cell_text,
+    clean_text,
     format_number,
     is_number,
+    text_lines,
 )
 
 FONT = "Times New Roman"
@@ -149,7 +151,7 @@ def recipient_lines(recipients: Sequence[str]) -> list[str]:
 def fit_size(text: str, width_cm: float, sizes: Sequence[float], bold: bool = False) -> float:
     """The first of `sizes` at which every line of `text` fits `width_cm` (else the last, and it wraps)."""
     for size in sizes:
-        if all(estimate_width_cm(line, size, bold) <= width_cm for line in text.split("\n")):
+        if all(estimate_width_cm(line, size, bold) <= width_cm for line in text_lines(text)):
             return size
     return sizes[-1]
 
@@ -220,7 +222,7 @@ def _run(paragraph: Any, text: str, size: float, bold: bool = False, italic: boo
     element.insert(0, copy.deepcopy(_rpr_template(size, bold, italic)))
     run = DocxRun(element, paragraph)
     if text:
-        run.text = text
+        run.text = clean_text(text)
     return run
 
 
@@ -266,7 +268,7 @@ def _format(
 
 def _lines(paragraph: Any, text: str, size: float, bold: bool = False, italic: bool = False) -> None:
     """Write text whose lines ("\\n") are broken inside one paragraph."""
-    for index, line in enumerate(text.split("\n")):
+    for index, line in enumerate(text_lines(text)):
         run = _run(paragraph, "", size, bold, italic)
         if index:
             run.add_break()
@@ -371,7 +373,7 @@ def _cell_lines(
     """Fill a table cell, one paragraph per line of `text` (keep_next: keep the row with the next one)."""
     paragraph = _clear(cell)
     tc = cell._tc
-    for index, line in enumerate(text.split("\n")):
+    for index, line in enumerate(text_lines(text)):
         if index:
             paragraph = DocxParagraph(tc.add_p(), cell)
         p = paragraph._p
@@ -404,7 +406,7 @@ def _page_field(paragraph: Any, size: float) -> None:
 def _estimated_lines(text: str, width_cm: float, size: float) -> int:
     usable = max(width_cm - 2 * CELL_MARGIN, 0.5)
     chars_per_line = max(1, int(usable / (0.47 * size * 2.54 / 72)))
-    return sum(max(1, math.ceil(len(line) / chars_per_line)) for line in text.split("\n"))
+    return sum(max(1, math.ceil(len(line) / chars_per_line)) for line in text_lines(text))
 
 
 # --- the writer --------------------------------------------------------------------------------
@@ -514,7 +516,7 @@ class _Writer:
         issuer_pt = fit_size(issuer, left_width, (ISSUER_PT, ISSUER_PT - 1), bold=True)
         _lines(paragraph, issuer, issuer_pt, bold=True)
         longest = min(
-            max(estimate_width_cm(line, issuer_pt, bold=True) for line in issuer.split("\n")), left_width
+            max(estimate_width_cm(line, issuer_pt, bold=True) for line in text_lines(issuer)), left_width
         )
         _rule(left.add_paragraph(), left_width, 0.4 * longest, before=2)
 
@@ -553,7 +555,7 @@ class _Writer:
             paragraph = self.document.add_paragraph()
             _format(paragraph, "center", keep_next=True)
             _lines(paragraph, doc.title, BODY_PT, bold=True)
-        longest = max((doc.title or doc.doc_type).split("\n"), key=len)
+        longest = max(text_lines(doc.title or doc.doc_type), key=len)
         text_width = PORTRAIT_TEXT_WIDTH
         rule_length = min(0.4 * estimate_width_cm(longest, BODY_PT, bold=True), 6.0)
         rule = self.document.add_paragraph()
@@ -605,7 +607,7 @@ class _Writer:
         )
         for run in paragraph.runs:
             assert isinstance(run, Run)
-            for index, line in enumerate(run.text.split("\n")):
+            for index, line in enumerate(text_lines(run.text)):
                 element = _run(
                     written,
                     "",
@@ -649,7 +651,7 @@ class _Writer:
         lines = [
             line
             for part in (doc.signer_authority, doc.signer_title)
-            for line in part.split("\n")
+            for line in text_lines(part)
             if line.strip()
         ]
         for index, line in enumerate(lines):
@@ -685,7 +687,7 @@ class _Writer:
             paragraph = self.document.add_paragraph()
             _format(paragraph, "center", keep_next=True)
             _lines(paragraph, appendix.subtitle, BODY_PT, italic=True)
-        longest = max((appendix.subtitle or appendix.title).split("\n"), key=len)
+        longest = max(text_lines(appendix.subtitle or appendix.title), key=len)
         rule = self.document.add_paragraph()
         _rule(rule, width, min(0.4 * estimate_width_cm(longest, BODY_PT), 6.0), before=3)
         rule.paragraph_format.space_after = Pt(10)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,6 +40,22 @@ def _freeze(obj: object, name: str) -> None:
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise TypeError(f"{type(obj).__name__}.{name} must be a sequence, not {type(value).__name__}")
     object.__setattr__(obj, name, tuple(value))
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text that XML can carry: line ends and Word's manual line breaks (vertical tab) as "\\n",
+    other control characters dropped, tabs kept."""
+    for line_end in ("\r\n", "\r", "\x0b", "\x0c"):
+        text = text.replace(line_end, "\n")
+    return _XML_ILLEGAL.sub("", text)
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a cell or heading, cleaned (see `clean_text`)."""
+    return clean_text(text).split("\n")
 
 
 def is_number(value: object) -> bool:
@@ -261,7 +278,7 @@ class Appendix:
         _freeze(self, "charts")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OfficialDocument:
     """An administrative document in the Decree 30 layout (plan, report, decision…).
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .model import Column, Row, Table, is_number, number_decimals
+from .model import Column, Row, Table, clean_text, is_number, number_decimals
 
 FONT = "Times New Roman"
 CELL_PT = 12
@@ -82,7 +82,7 @@ def number_format(value: Any, decimals: int | None) -> str:
 
 
 def _text(value: str) -> str | None:
-    cleaned = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
     return cleaned if cleaned != "" else None
 
 
