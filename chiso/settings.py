@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.plans",
     "chiso.documents",
+    "chiso.reporting",
     "chiso.api",
 ]
 

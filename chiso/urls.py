@@ -13,6 +13,7 @@ urlpatterns = [
     path("frameworks/", include("chiso.frameworks.urls")),
     path("plans/", include("chiso.plans.urls")),
     path("imports/", include("chiso.documents.urls")),
+    path("reporting/", include("chiso.reporting.urls")),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("api/", include("chiso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
