@@ -666,6 +666,22 @@ def test_official_document_takes_keywords_only():
         OfficialDocument("UBND HUYỆN VỊ XUYÊN", "154/KH-UBND", "Vị Xuyên", "KẾ HOẠCH", "Tiêu đề")
 
 
+def test_docx_chart_falls_back_to_a_table_without_matplotlib(monkeypatch):
+    import chiso.documents.docx_writer as writer
+
+    monkeypatch.setattr(writer, "render_chart_png", lambda *args, **kwargs: None)
+    chart = Chart("Tỷ lệ hồ sơ đúng hạn", "bar", ["Xã Vị Xuyên", "Xã Đạo Đức"], [("Quý I", [95.5, 88])])
+    doc = vi_xuyen_plan(appendices=[Appendix("PHỤ LỤC", charts=[chart])])
+    document = Document(io.BytesIO(docx_bytes(doc)))
+    assert len(document.inline_shapes) == 0
+    assert "Tỷ lệ hồ sơ đúng hạn" in [p.text for p in document.paragraphs]
+    assert cell_texts(document.tables[-1]) == [
+        ["Tiêu chí", "Quý I"],
+        ["Xã Vị Xuyên", "95,5"],
+        ["Xã Đạo Đức", "88"],
+    ]
+
+
 def test_chart_png_is_a_picture():
     png = render_chart_png(
         Chart("Điểm", "stacked_bar", ["Xã Vị Xuyên", "Xã Đạo Đức"], [("Đạt", [3, 4]), ("Chưa đạt", [1, 0])]),

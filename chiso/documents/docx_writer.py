@@ -48,6 +48,7 @@ from .model import (
     clean_text,
     format_number,
     is_number,
+    number_decimals,
     text_lines,
 )
 
@@ -868,6 +869,10 @@ def render_chart_png(chart: Chart, width_cm: float, height_cm: float, dpi: int =
     thickness = 0.8 / count if chart.kind == "bar" else 0.6
     bottoms = [0.0] * len(positions)
     labelled = len(positions) * count <= 60
+    # Every label of a chart shows the same decimals (41.0 next to 39.5 reads "41,0", not "41").
+    places = max(
+        (number_decimals(v) for _, values in chart.series for v in values if v is not None), default=0
+    )
     for index, (name, values) in enumerate(chart.series):
         numbers = [float(value) if value is not None else math.nan for value in values]
         if chart.kind == "bar":
@@ -891,7 +896,7 @@ def render_chart_png(chart: Chart, width_cm: float, height_cm: float, dpi: int =
             bars = axes.bar(where, numbers, width=thickness, bottom=base, **style)
         if labelled:
             labels = [
-                "" if math.isnan(n) or (chart.kind == "stacked_bar" and n == 0) else format_number(v)
+                "" if math.isnan(n) or (chart.kind == "stacked_bar" and n == 0) else format_number(v, places)
                 for n, v in zip(numbers, values, strict=True)
             ]  # type: ignore[arg-type]
             axes.bar_label(
