@@ -39,6 +39,7 @@ run: install
 # The whole suite, against DATABASE_URL if set (PostgreSQL in CI), SQLite otherwise.
 test: install
 	$(BIN)/ruff check chiso tests bench
+	$(BIN)/mypy
 	$(BIN)/chiso makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -47,6 +48,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check chiso tests bench
+	$(BIN)/mypy
 	$(BIN)/ruff format --check chiso tests bench
 
 format: install

@@ -152,7 +152,7 @@ def read_reference(folder: Path) -> tuple[list[UnitSpec], list[ChangeSpec], list
             part.rsplit("(", 1)[-1].rstrip(") ") for part in row["old_provinces"].split(";") if part.strip()
         ]
         _need(
-            all(c.isdigit() for c in codes) and codes,
+            bool(codes) and all(c.isdigit() for c in codes),
             merger_path,
             row,
             _("danh sách tỉnh cũ không đọc được."),
@@ -354,7 +354,7 @@ def load_reference(folder: Path | None = None, actor=None) -> LoadReport:
     units, changes, notes = read_reference(folder)
     report = LoadReport(notes=notes)
 
-    existing = {u.ref: u for u in Unit.objects.filter(ref__isnull=False)}
+    existing = {u.ref: u for u in Unit.objects.filter(ref__isnull=False) if u.ref}
     id_of: dict[str, int] = {ref: u.pk for ref, u in existing.items()}
     # Parents first: provinces, then districts, then communes.
 
@@ -393,6 +393,7 @@ def load_reference(folder: Path | None = None, actor=None) -> LoadReport:
                 report.unchanged += 1
         Unit.objects.bulk_create(to_create, batch_size=1000)
         for unit in to_create:
+            assert unit.ref is not None
             id_of[unit.ref] = unit.pk
         audit.record_bulk_create(actor, to_create, note=_("Nạp dữ liệu tham chiếu"))
         if to_update:
@@ -402,19 +403,19 @@ def load_reference(folder: Path | None = None, actor=None) -> LoadReport:
 
     existing_changes = {c.ref: c for c in UnitChange.objects.filter(ref__isnull=False)}
     new_changes = []
-    for spec in changes:
-        if spec.ref not in existing_changes:
+    for change_spec in changes:
+        if change_spec.ref not in existing_changes:
             change = UnitChange(
-                ref=spec.ref,
-                kind=spec.kind,
-                effective_on=spec.effective_on,
-                effective_year=spec.effective_year,
-                legal_basis=spec.legal_basis,
-                description=spec.description,
-                old_kind=spec.old_kind,
-                new_kind=spec.new_kind,
-                old_name=spec.old_name,
-                subject_id=id_of[spec.subject_ref] if spec.subject_ref else None,
+                ref=change_spec.ref,
+                kind=change_spec.kind,
+                effective_on=change_spec.effective_on,
+                effective_year=change_spec.effective_year,
+                legal_basis=change_spec.legal_basis,
+                description=change_spec.description,
+                old_kind=change_spec.old_kind,
+                new_kind=change_spec.new_kind,
+                old_name=change_spec.old_name,
+                subject_id=id_of[change_spec.subject_ref] if change_spec.subject_ref else None,
             )
             new_changes.append(change)
     UnitChange.objects.bulk_create(new_changes, batch_size=1000)
@@ -424,14 +425,17 @@ def load_reference(folder: Path | None = None, actor=None) -> LoadReport:
 
     existing_edges = set(UnitSuccession.objects.values_list("change_id", "predecessor_id", "successor_id"))
     new_edges = []
-    for spec in changes:
-        for pred_ref, succ_ref, partial in spec.edges:
-            key = (change_id[spec.ref], id_of[pred_ref], id_of[succ_ref])
-            if key not in existing_edges:
-                existing_edges.add(key)
+    for change_spec in changes:
+        for pred_ref, succ_ref, partial in change_spec.edges:
+            edge_key = (change_id[change_spec.ref], id_of[pred_ref], id_of[succ_ref])
+            if edge_key not in existing_edges:
+                existing_edges.add(edge_key)
                 new_edges.append(
                     UnitSuccession(
-                        change_id=key[0], predecessor_id=key[1], successor_id=key[2], partial=partial
+                        change_id=edge_key[0],
+                        predecessor_id=edge_key[1],
+                        successor_id=edge_key[2],
+                        partial=partial,
                     )
                 )
     UnitSuccession.objects.bulk_create(new_edges, batch_size=2000)
