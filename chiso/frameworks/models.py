@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
@@ -11,19 +12,62 @@ from chiso.core.models import BaseModel
 from chiso.core.text import fold, fold_words, nfc
 
 
+class Verification(models.TextChoices):
+    """How far a reference fact was checked against its source (kept from the data files)."""
+
+    VERIFIED = "verified", _("Đã kiểm chứng")
+    PARTLY = "partly", _("Kiểm chứng một phần")
+    UNVERIFIED = "unverified", _("Chưa kiểm chứng")
+
+
+def viewable_owner_ids(user) -> frozenset[int] | None:
+    """The units whose custom frameworks and variants `user` may read (None: every unit).
+
+    The user's view scope, plus the units above their own: a commune implementing the province's
+    plan reads the province's local variant of PAPI, though it sees nothing else of the province.
+    Computed once per user object (one request).
+    """
+    from chiso.units.models import Membership, Unit
+    from chiso.units.scope import VIEW, unit_scope
+
+    scope = unit_scope(user, VIEW)
+    if scope.everything:
+        return None
+    cache = user.__dict__.setdefault("_chiso_scopes", {})
+    if "framework_view" not in cache:
+        ancestors: set[int] = set()
+        frontier = set(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
+        while frontier:  # one query per level of the tree
+            parents = set(
+                Unit.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
+            )
+            frontier = parents - ancestors
+            ancestors |= parents
+        cache["framework_view"] = scope.ids | ancestors
+    return cache["framework_view"]
+
+
 class FrameworkQuerySet(models.QuerySet):
+    def national(self) -> "FrameworkQuerySet":
+        return self.filter(owner__isnull=True)
+
+    def custom(self) -> "FrameworkQuerySet":
+        return self.filter(owner__isnull=False)
+
     def restrict(self, user, action: str = "view") -> "FrameworkQuerySet":
         """National frameworks are visible to every signed-in user and editable by superusers only;
-        custom frameworks belong to a unit and follow that unit's scope."""
+        custom frameworks belong to a unit: read within the unit's scope (and by the units below
+        it, see `viewable_owner_ids`), changed by those who may coordinate it."""
         from chiso.units.scope import VIEW, unit_scope
 
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        if action == VIEW:
+            ids = viewable_owner_ids(user)
+            return self if ids is None else self.filter(Q(owner__isnull=True) | Q(owner_id__in=ids))
         scope = unit_scope(user, action)
         if scope.everything:
             return self
-        if action == VIEW:
-            return self.filter(Q(owner__isnull=True) | Q(owner_id__in=scope.ids))
         return self.filter(owner_id__in=scope.ids)
 
 
@@ -66,6 +110,10 @@ class Framework(BaseModel):
     def __str__(self) -> str:
         return self.short_name
 
+    @property
+    def is_national(self) -> bool:
+        return self.owner_id is None
+
 
 class FrameworkVersionQuerySet(models.QuerySet):
     def for_year(self, year: int) -> "FrameworkVersionQuerySet":
@@ -73,8 +121,30 @@ class FrameworkVersionQuerySet(models.QuerySet):
             Q(year_to__isnull=True) | Q(year_to__gte=year)
         )
 
+    def national(self) -> "FrameworkVersionQuerySet":
+        """The versions published with a national framework (no local variants)."""
+        return self.filter(owner__isnull=True, framework__owner__isnull=True)
+
     def restrict(self, user, action: str = "view") -> "FrameworkVersionQuerySet":
-        return self.filter(framework__in=Framework.objects.restrict(user, action))
+        """A version is seen when its framework is seen and its owner (a local variant's unit) is in
+        scope; it is changed by whoever may coordinate its owner, or its framework's owner when it
+        has none. National versions are changed by superusers only."""
+        from chiso.units.scope import VIEW, unit_scope
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if action == VIEW:
+            ids = viewable_owner_ids(user)
+            if ids is None:
+                return self
+            return self.filter(Q(framework__owner__isnull=True) | Q(framework__owner_id__in=ids)).filter(
+                Q(owner__isnull=True) | Q(owner_id__in=ids)
+            )
+        scope = unit_scope(user, action)
+        if scope.everything:
+            return self
+        ids = scope.ids
+        return self.filter(Q(owner_id__in=ids) | Q(owner__isnull=True, framework__owner_id__in=ids))
 
 
 class FrameworkVersion(BaseModel):
@@ -107,6 +177,10 @@ class FrameworkVersion(BaseModel):
         related_name="framework_versions",
     )
     source = models.TextField(_("nguồn"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    verification = models.CharField(
+        _("mức kiểm chứng"), max_length=20, choices=Verification.choices, blank=True
+    )
 
     objects = FrameworkVersionQuerySet.as_manager()
 
@@ -131,7 +205,27 @@ class FrameworkVersion(BaseModel):
             )
         if self.year_from:
             return f"{self.year_from}–"
+        if self.year_to:
+            return f"–{self.year_to}"
         return ""
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit that owns this version: its own owner, or its framework's (None: national)."""
+        return self.owner_id or self.framework.owner_id
+
+    @property
+    def is_national(self) -> bool:
+        return self.owner_unit_id is None
+
+    @property
+    def is_variant(self) -> bool:
+        return self.based_on_id is not None
+
+    def applies_to(self, year: int) -> bool:
+        return (self.year_from is None or self.year_from <= year) and (
+            self.year_to is None or year <= self.year_to
+        )
 
 
 class CriterionLevel(models.TextChoices):
@@ -150,12 +244,23 @@ class CriterionQuerySet(TreeQuerySet):
     def dimensions(self) -> "CriterionQuerySet":
         return self.filter(level=CriterionLevel.DIMENSION)
 
+    def restrict(self, user, action: str = "view") -> "CriterionQuerySet":
+        return self.filter(version__in=FrameworkVersion.objects.restrict(user, action))
+
 
 class Criterion(BaseModel, TreeNode):
     """A node of a framework version: dimension → sub-dimension → indicator."""
 
     version = models.ForeignKey(
         FrameworkVersion, verbose_name=_("phiên bản"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    parent = TreeNodeForeignKey(
+        "self",
+        verbose_name=_("tiêu chí cha"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     level = models.CharField(_("cấp"), max_length=20, choices=CriterionLevel.choices)
     code = models.CharField(_("mã"), max_length=30)
@@ -175,6 +280,9 @@ class Criterion(BaseModel, TreeNode):
     )
     source = models.TextField(_("nguồn"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    verification = models.CharField(
+        _("mức kiểm chứng"), max_length=20, choices=Verification.choices, blank=True
+    )
     search_key = models.CharField(max_length=1200, editable=False, db_index=True)
 
     objects = CriterionQuerySet.as_manager(with_tree_fields=False)
@@ -198,3 +306,7 @@ class Criterion(BaseModel, TreeNode):
         super().clean()
         if self.parent_id and self.parent.version_id != self.version_id:
             raise ValidationError({"parent": _("Tiêu chí cha phải thuộc cùng phiên bản.")})
+
+    @property
+    def folded_name(self) -> str:
+        return fold(self.name_vi)
