@@ -1,0 +1,817 @@
+"""Tasks, from appendix tables whatever their columns, and from prose.
+
+Tables: columns are mapped by the meaning of their headers (columns.py). Tables split across
+pages are joined again: a table whose header repeats the previous task table's header, or a
+headerless table right after one, continues it; a header repeated inside a table is skipped.
+Each row is then one of:
+- a group row naming a dimension ("1 | Tham gia của người dân ở cấp cơ sở", the rest empty), or a
+  framework ("A. CHỈ SỐ PAR INDEX");
+- a task row (it has a task, a target, a unit or a time), under the current dimension and
+  sub-dimension; several task rows may follow one sub-dimension, and a row that leaves the units
+  empty takes them from the task above (a cell merged over both rows in the original);
+- a row continuing the previous one: cut by a page break (first row after the break, no number,
+  no units and time, or text that goes on in lower case), or a cell that continues in the next row.
+A row whose cells slid one column (an empty cell lost or added in conversion) is put back when
+that makes every cell fit its column.
+
+Prose: in a "Nhiệm vụ, giải pháp" section, tasks are the items under each dimension heading
+("1. Nội dung “Tham gia của người dân ở cấp cơ sở”"): numbered items, bullets, and their bodies.
+Items followed by labelled lines ("- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …", "- Thời gian: …",
+units listed on the lines below the label) are tasks wherever they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from chiso.core.text import fold
+from chiso.documents import columns as C
+from chiso.documents.blocks import Paragraph, Row, Table
+from chiso.documents.criteria import KNOWN_DIMENSIONS, detect_framework, detect_frameworks, name_score
+from chiso.documents.layout import BULLET, MARKER
+from chiso.documents.limits import Deadline
+from chiso.documents.textutil import is_upper_text, one_line, starts_lower
+from chiso.documents.units import looks_like_units
+from chiso.plans.timeframes import parse_timeframe
+
+LABEL_ROLES = (C.NUMBER, C.DIMENSION, C.SUBDIMENSION, C.CRITERION)
+CONTENT_ROLES = (C.TASK, C.TARGET, C.OUTPUT, C.LEAD, C.PARTNER, C.UNITS, C.TIME)
+
+
+@dataclass
+class Label:
+    """A dimension or sub-dimension as printed; its name grows when a page break cut it."""
+
+    code: str | None
+    name: str
+    level: str  # "dimension" or "subdimension"
+    parent: Label | None = None
+
+    @property
+    def printed(self) -> str:
+        name = one_line(self.name)
+        return f"{self.code}. {name}" if self.code and name else (name or self.code or "")
+
+
+@dataclass
+class RawTask:
+    description: str
+    dimension: Label | None = None
+    subdimension: Label | None = None
+    target: str = ""
+    output: str = ""
+    lead: str = ""
+    partner: str = ""
+    time: str = ""
+    framework: str | None = None
+    section: str | None = None  # the appendix or section heading the task is under
+    page: int | None = None
+    line: int | None = None
+    origin: str = "table"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def criterion(self) -> Label | None:
+        return self.subdimension or self.dimension
+
+
+# --- small readers of cell text --------------------------------------------------------------------
+
+_ROW_NUMBER = re.compile(r"^\s*(?P<code>(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđA-ZĐ]))\s*[.)]?\s*$")
+_LEADING_MARK = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ]|[IVX]{1,5})\s*[.)]\s+")
+
+
+def row_number(text: str) -> str | None:
+    """ "1.1", "2", "a", "II" from a TT cell; None when the cell is not a row number."""
+    match = _ROW_NUMBER.match(text or "")
+    if not match:
+        return None
+    return match.group("code")
+
+
+def is_top_level(code: str | None) -> bool:
+    return bool(code) and "." not in code
+
+
+def split_marker(text: str) -> tuple[str | None, str]:
+    """ "a) Tri thức công dân" → ("a", "Tri thức công dân")."""
+    match = _LEADING_MARK.match(text or "")
+    if not match:
+        return None, text.strip()
+    return match.group("code"), text[match.end() :].strip()
+
+
+def strip_bullet(text: str) -> str:
+    return BULLET.sub("", text, count=1).strip() if BULLET.match(text or "") else (text or "").strip()
+
+
+def _first_word_upper(text: str) -> bool:
+    """Starts a sentence: a capitalised ordinary word ("Thực hiện"), not an acronym ("MTTQ huyện")."""
+    stripped = text.strip().lstrip("\"'“(")
+    if not stripped:
+        return False
+    word = stripped.split()[0]
+    letters = [ch for ch in word if ch.isalpha()]
+    return bool(letters) and letters[0].isupper() and not all(ch.isupper() for ch in letters[:3])
+
+
+def _complete(text: str) -> bool:
+    return bool(re.search(r"[.;:!?)]\s*$", text.strip()))
+
+
+def _join(before: str, after: str) -> str:
+    if not before:
+        return after
+    if not after:
+        return before
+    if MARKER.match(after) and not starts_lower(strip_bullet(after)):
+        return before + "\n" + after
+    if re.search(r"\S[-–/]$", before):
+        return before + after
+    return before + " " + after
+
+
+# --- fitness of a cell for a column (to put slid rows back) ---------------------------------------------
+
+
+def _fits(role: str | None, text: str) -> float:
+    if not text or not role:
+        return 0.0
+    if role == C.TIME:
+        return (
+            1.0
+            if parse_timeframe(text).kind != "unknown"
+            else (0.0 if looks_like_units(text) < 0.5 else -0.5)
+        )
+    if role in (C.LEAD, C.PARTNER, C.UNITS):
+        score = looks_like_units(text)
+        if score >= 0.5:
+            return 1.0
+        if re.search(r"\d\s*%", text):
+            return -0.5
+        return 0.0
+    if role == C.TARGET:
+        if re.search(r"\d\s*%|\b\d+\b", text):
+            return 0.8
+        return -0.3 if looks_like_units(text) >= 0.5 else 0.0
+    if role == C.OUTPUT:
+        return (
+            0.5
+            if re.match(
+                r"^(quyet dinh|ke hoach|bao cao|cong van|van ban|thong bao|huong dan|bien ban|danh sach)",
+                fold(text),
+            )
+            else 0.0
+        )
+    return 0.0
+
+
+def repair_row(texts: list[str], roles: list[str | None]) -> tuple[list[str], bool]:
+    """Put back a row whose cells slid by one column after the task column."""
+    ncols = len(roles)
+    try:
+        first = roles.index(C.TASK) + 1
+    except ValueError:
+        first = 1
+    texts = list(texts)
+    changed = False
+    if len(texts) > ncols:
+        # An extra cell: drop the empty cell whose removal fits best.
+        while len(texts) > ncols:
+            options = [k for k in range(first, len(texts)) if not texts[k].strip()]
+            if not options:
+                texts = texts[: ncols - 1] + ["; ".join(t for t in texts[ncols - 1 :] if t)]
+                break
+            best = max(options, key=lambda k: _total(texts[:k] + texts[k + 1 :], roles))
+            texts = texts[:best] + texts[best + 1 :]
+            changed = True
+    texts = texts + [""] * (ncols - len(texts))
+    current = _total(texts, roles)
+    best_texts, best_score = texts, current
+    for k in range(first, ncols):
+        if texts[k].strip():
+            continue
+        shifted = texts[:k] + texts[k + 1 :] + [""]
+        score = _total(shifted, roles)
+        if score > best_score + 0.99:
+            best_texts, best_score = shifted, score
+    if best_texts is not texts:
+        changed = True
+    return best_texts, changed
+
+
+def _total(texts: list[str], roles: list[str | None]) -> float:
+    return sum(_fits(role, text) for role, text in zip(roles, texts, strict=False))
+
+
+# --- logical tables --------------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskTable:
+    roles: dict[int, str]
+    header_texts: list[str]
+    rows: list[Row]
+    context: str  # the text just before the table (appendix title), for the framework
+    page: int | None
+    line: int | None
+
+
+def _header_rows(table: Table) -> tuple[int, int, list[str], dict[int, str]] | None:
+    """Where the header starts, where it ends, its text per column, and the column roles."""
+    rows = table.rows[:4]
+    best = None
+    for index, row in enumerate(rows[:3]):
+        texts = [cell.text if not cell.vmerged else "" for cell in row.cells]
+        score = C.header_score(texts)
+        if score >= 3 and (best is None or score > best[1]):
+            best = (index, score)
+    if best is None:
+        return None
+    start = best[0]
+    width = max(len(row.cells) for row in table.rows)
+    combined = [""] * width
+    used = start + 1
+    for row in table.rows[start : start + 3]:
+        texts = [cell.text for cell in row.cells]
+        if row is not table.rows[start]:
+            numeric = [t for t in texts if t.strip()]
+            if numeric and all(re.fullmatch(r"\(?\d{1,2}\)?", t.strip()) for t in numeric):
+                used += 1  # a row of column numbers (1) (2) (3)
+                break
+            if C.header_score(texts) == 0 or any(row_number(t) for t in texts[:1] if t.strip()):
+                break
+            if any(len(t) > 60 for t in texts):
+                break
+            used += 1
+        for k, cell in enumerate(row.cells):
+            text = cell.text.strip()
+            if text and fold(text) not in fold(combined[k]):
+                combined[k] = (combined[k] + " " + text).strip()
+    roles = C.map_header(combined)
+    if not C.is_task_header(roles):
+        return None
+    return start, used, combined, roles
+
+
+def _same_header(texts: list[str], header: list[str]) -> bool:
+    """A header repeated on a new page (possibly cut at the page's end)."""
+    if not texts or not any(t.strip() for t in texts):
+        return False
+    pairs = [(fold(a), fold(b)) for a, b in zip(texts, header, strict=False) if a.strip()]
+    if len(pairs) < max(2, sum(1 for h in header if h.strip()) // 2):
+        return False
+    return all(b.startswith(a) or a == b for a, b in pairs)
+
+
+def _completes_header(texts: list[str], header: list[str], cut: list[str]) -> bool:
+    """The rest of a header that a page break cut ("Nội dung thành" … "phần")."""
+    pairs = [
+        (fold(c + " " + a), fold(a), fold(h))
+        for a, h, c in zip(texts, header, cut, strict=False)
+        if a.strip()
+    ]
+    return bool(pairs) and all(
+        h == joined or h.startswith(joined) or h.endswith(" " + own) for joined, own, h in pairs
+    )
+
+
+def assemble_tables(
+    blocks: list, deadline: Deadline, warnings: list[str]
+) -> tuple[list[TaskTable], list[int]]:
+    """Logical task tables, and the indexes of tables that are not task tables."""
+    result: list[TaskTable] = []
+    other: list[int] = []
+    current: TaskTable | None = None
+    context: list[str] = []
+    gap = 0  # paragraphs since the current task table
+    for index, block in enumerate(blocks):
+        deadline.check()
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if text:
+                context.append(text)
+                context = context[-8:]
+                gap += 1
+                if current is not None and (
+                    re.match(r"^(phu luc|phần|phan|[IVX]+\.)", fold(text)) or detect_frameworks(text)
+                ):
+                    current = None  # a new appendix or section ends the table
+            continue
+        header = _header_rows(block)
+        if header is not None:
+            start, used, texts, roles = header
+            if (
+                current is not None
+                and gap <= 2
+                and (roles == current.roles or _same_header(texts, current.header_texts))
+            ):
+                # The same table on a new page: its repeated (perhaps cut) header is skipped row by row.
+                if block.rows:
+                    block.rows[0].after_break = True
+                current.rows.extend(block.rows)
+            else:
+                if start and current is not None and gap <= 2:
+                    # Rows above a new header finish the previous table.
+                    block.rows[0].after_break = True
+                    current.rows.extend(block.rows[:start])
+                current = TaskTable(
+                    roles, texts, list(block.rows[used:]), " ".join(context), block.page, block.line
+                )
+                result.append(current)
+            context = []
+            gap = 0
+            continue
+        width = max(len(row.cells) for row in block.rows)
+        if (
+            current is not None
+            and (gap == 0 or block.continues)
+            and abs(width - len(current.header_texts)) <= 1
+        ):
+            if block.rows:
+                block.rows[0].after_break = True
+            current.rows.extend(block.rows)
+            context = []
+            gap = 0
+            continue
+        other.append(index)
+        current = None if gap > 2 else current
+    return result, other
+
+
+# --- rows → tasks -------------------------------------------------------------------------------------------
+
+
+def tasks_from_table(
+    table: TaskTable, deadline: Deadline, warnings: list[str], fallback_framework: str | None
+) -> list[RawTask]:
+    ncols = len(table.header_texts)
+    roles = [table.roles.get(k) for k in range(ncols)]
+    framework = detect_framework(table.context) or fallback_framework
+    section = _section_title(table.context)
+    tasks: list[RawTask] = []
+    dimension: Label | None = None
+    subdimension: Label | None = None
+    last: RawTask | None = None
+    cut_header: list[str] | None = None
+
+    for row in table.rows:
+        deadline.check()
+        raw = [("" if cell.hmerged else cell.text) for cell in row.cells]
+        own = [cell.own_text for cell in row.cells]
+        if not any(t.strip() for t in raw):
+            continue
+        # A header repeated inside the table, or the rest of one a page break cut.
+        if _same_header(raw, table.header_texts):
+            cut_header = raw
+            continue
+        if cut_header is not None and _completes_header(raw, table.header_texts, cut_header):
+            cut_header = None
+            continue
+        after_header = cut_header is not None
+        cut_header = None
+        numbers_row = [t for t in raw if t.strip()]
+        if (
+            numbers_row
+            and all(re.fullmatch(r"\(?\d{1,2}\)?", t.strip()) for t in numbers_row)
+            and len(numbers_row) >= 3
+        ):
+            continue
+        texts, repaired = repair_row(raw, roles)
+        if repaired:
+            own = texts
+        values: dict[str, str] = {}
+        own_values: dict[str, str] = {}
+        for k, role in enumerate(roles):
+            if role is None or k >= len(texts):
+                continue
+            text = texts[k].strip()
+            if text:
+                values[role] = (values[role] + "; " + text) if role in values else text
+            own_text = (own[k] if k < len(own) else "").strip()
+            if own_text:
+                own_values[role] = (own_values[role] + "; " + own_text) if role in own_values else own_text
+        number_text = own_values.get(C.NUMBER, "")
+        number = row_number(number_text)
+        description = values.get(C.TASK, "")
+        if number_text and number is None and not description and len(number_text.split()) >= 3:
+            description = number_text  # the task written in the number column
+            number_text = ""
+        dim_text = own_values.get(C.DIMENSION, "")
+        sub_text = own_values.get(C.SUBDIMENSION, "")
+        crit_text = own_values.get(C.CRITERION, "")
+        lead = values.get(C.LEAD, "") or values.get(C.UNITS, "")
+        partner = values.get(C.PARTNER, "")
+        time = values.get(C.TIME, "")
+        target = values.get(C.TARGET, "")
+        output = values.get(C.OUTPUT, "")
+        content = any([description, lead, partner, time, target, output])
+        broke = row.after_break or after_header
+
+        # 1. A row continuing the one above.
+        if (
+            last is not None
+            and not number
+            and _is_continuation(
+                broke, description, lead, partner, time, target, output, dim_text, sub_text, crit_text, last
+            )
+        ):
+            last.description = _join(
+                last.description, strip_bullet(description) if not last.description else description
+            )
+            last.target = _join(last.target, target)
+            last.output = _join(last.output, output)
+            last.lead = _join(last.lead, lead)
+            last.partner = _join(last.partner, partner)
+            last.time = _join(last.time, time)
+            if dim_text and last.dimension is not None:
+                last.dimension.name = _join(last.dimension.name, dim_text)
+            if sub_text and last.subdimension is not None:
+                last.subdimension.name = _join(last.subdimension.name, sub_text)
+            if crit_text and last.criterion is not None:
+                last.criterion.name = _join(last.criterion.name, crit_text)
+            continue
+
+        # 2. A group row: a dimension (or a framework) and nothing else.
+        if not content:
+            label = dim_text or crit_text or sub_text or (number_text if number is None else "")
+            if not label:
+                continue
+            named = detect_framework(label)
+            if named and (not number or len(label) > 40 or is_upper_text(label)):
+                framework = named
+                section = one_line(label)
+                dimension = subdimension = None
+                continue
+            if sub_text and not dim_text and not crit_text:
+                code, name = split_marker(sub_text)
+                subdimension = Label(_compose(dimension, code or number), name, "subdimension", dimension)
+                continue
+            if number and not is_top_level(number):
+                subdimension = Label(number, label, "subdimension", dimension)
+                continue
+            dimension = Label(
+                number or split_marker(label)[0], split_marker(label)[1] if not number else label, "dimension"
+            )
+            subdimension = None
+            continue
+
+        # 3. A task row, perhaps opening a dimension or sub-dimension.
+        if dim_text:
+            code, name = split_marker(dim_text)
+            dimension = Label(number if is_top_level(number) else code, name, "dimension")
+            subdimension = None
+        if sub_text:
+            code, name = split_marker(sub_text)
+            code = code or (number if number and not is_top_level(number) else None)
+            subdimension = Label(_compose(dimension, code), name, "subdimension", dimension)
+        if crit_text:
+            if number and is_top_level(number) and C.SUBDIMENSION not in roles:
+                dimension = Label(number, crit_text, "dimension")
+                subdimension = None
+            elif number:
+                subdimension = Label(number, crit_text, "subdimension", dimension)
+            elif subdimension is not None:
+                subdimension = Label(subdimension.code, crit_text, "subdimension", dimension)
+            else:
+                code, name = split_marker(crit_text)
+                subdimension = Label(code, name, "subdimension", dimension)
+        elif number and not is_top_level(number) and not sub_text:
+            subdimension = Label(number, "", "subdimension", dimension)
+        elif (
+            number
+            and is_top_level(number)
+            and not dim_text
+            and not sub_text
+            and C.DIMENSION not in roles
+            and C.CRITERION not in roles
+        ):
+            pass  # a plain running number
+
+        task = RawTask(
+            description=strip_bullet(description),
+            dimension=dimension,
+            subdimension=subdimension,
+            target=target,
+            output=output,
+            lead=lead,
+            partner=partner,
+            time=time,
+            framework=framework,
+            section=section,
+            page=row.page,
+            line=row.line,
+        )
+        if not lead and last is not None and last.criterion is task.criterion and not number and last.lead:
+            # The unit cells were merged over this row and the one above.
+            task.lead = last.lead
+            task.partner = task.partner or last.partner
+            if not time:
+                task.time = last.time
+            task.notes.append(_("đơn vị chủ trì lấy theo dòng trên (ô gộp)"))
+        if repaired:
+            task.notes.append(_("các ô của dòng bị lệch cột, đã đặt lại"))
+        tasks.append(task)
+        last = task
+    return tasks
+
+
+def _compose(dimension: Label | None, code: str | None) -> str | None:
+    if not code:
+        return None
+    if re.fullmatch(r"[a-zđ]", code) and dimension is not None and dimension.code:
+        return f"{dimension.code}.{code}"
+    return code
+
+
+def _is_continuation(
+    broke, description, lead, partner, time, target, output, dim_text, sub_text, crit_text, last
+) -> bool:
+    texts = [
+        t for t in (description, lead, partner, time, target, output, dim_text, sub_text, crit_text) if t
+    ]
+    if not texts:
+        return False
+    if sub_text and (split_marker(sub_text)[0] or _first_word_upper(sub_text)):
+        return False
+    if dim_text and _first_word_upper(dim_text) and not starts_lower(dim_text):
+        return False
+    lower = sum(1 for t in texts if starts_lower(t) or re.match(r"^[,;:.)]", t.strip()))
+    if broke:
+        if not lead and not partner and not time:
+            return not (_first_word_upper(description) and _complete(last.description) and (target or output))
+        return lower >= max(1, (len(texts) + 1) // 2)
+    if not lead and not partner and not time and not target and not output:
+        return bool(description) and (
+            starts_lower(description)
+            or not _first_word_upper(strip_bullet(description))
+            and not BULLET.match(description)
+        )
+    return lower == len(texts)
+
+
+def _section_title(context: str) -> str | None:
+    if not context:
+        return None
+    match = re.search(r"(PHỤ LỤC|Phụ lục)[^\n]*", context)
+    text = context[match.start() :] if match else context
+    text = re.split(r"\s*\((?:Kèm theo|kèm theo|Ban hành kèm)", text)[0]
+    return one_line(text)[:300] or None
+
+
+# --- prose -------------------------------------------------------------------------------------------------
+
+_LABELS = [
+    (
+        "lead",
+        re.compile(
+            r"(?:đơn vị|cơ quan|bộ phận)?\s*(?:chủ trì|phụ trách|chịu trách nhiệm chính)(?:\s*(?:thực hiện|theo dõi))?\s*:",
+            re.I,
+        ),
+    ),
+    ("partner", re.compile(r"(?:đơn vị|cơ quan|bộ phận)?\s*phối hợp(?:\s*thực hiện)?\s*:", re.I)),
+    ("time", re.compile(r"(?:thời gian|thời hạn|tiến độ)(?:\s*(?:thực hiện|hoàn thành))?\s*:", re.I)),
+    ("target", re.compile(r"(?:chỉ tiêu|mục tiêu)\s*:", re.I)),
+    ("output", re.compile(r"(?:sản phẩm|kết quả)(?:\s*(?:đầu ra|dự kiến))?\s*:", re.I)),
+]
+_ANY_LABEL = re.compile(
+    r"(?:^|(?<=\s)|(?<=[.;]))(?:[-–+•]\s*)?(?:(?:đơn vị|cơ quan|bộ phận)\s*)?(?:chủ trì|phụ trách|phối hợp|thời gian|thời hạn|tiến độ|chỉ tiêu|sản phẩm|kết quả)"
+    r"(?:\s*(?:thực hiện|hoàn thành|theo dõi|đầu ra|dự kiến))?\s*:",
+    re.I,
+)
+_QUOTED = re.compile(r"[“\"']([^”\"']{3,150})[”\"']")
+
+
+def _labels_in(text: str) -> list[tuple[str, str, int]]:
+    """(role, value, start) for every "Label: value" in a paragraph."""
+    found = []
+    matches = list(_ANY_LABEL.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        label = match.group(0)
+        role = next((name for name, pattern in _LABELS if pattern.search(label)), None)
+        if role:
+            value = text[match.end() : end].strip(" .;-–")
+            found.append((role, value, match.start()))
+    return found
+
+
+def _marker_level(text: str) -> float | None:
+    match = MARKER.match(text)
+    if not match:
+        return None
+    mark = match.group(0).strip()
+    if re.fullmatch(r"[IVXLC]+[.)]", mark):
+        return 0
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*[.)]?", mark):
+        return 1 + mark.rstrip(".)").count(".")
+    if re.fullmatch(r"\(\s*\d+\s*\)", mark):
+        return 6
+    if re.fullmatch(r"[a-zđ][.)]|\(\s*[a-zđ]\s*\)", mark):
+        return 5
+    return 9  # bullets
+
+
+def dimension_name(text: str) -> tuple[str | None, str]:
+    """("1", "Tham gia của người dân ở cấp cơ sở") from "1. Nội dung “Tham gia …”"."""
+    code, rest = split_marker(text)
+    if code is None:
+        match = MARKER.match(text)
+        rest = text[match.end() :].strip() if match else text
+    quoted = _QUOTED.search(rest)
+    if quoted:
+        return code, quoted.group(1).strip()
+    rest = re.sub(r"^(đối với\s+)?(nội dung|chỉ số nội dung|lĩnh vực)\s*[:\-–]?\s*", "", rest, flags=re.I)
+    return code, rest.strip(" :.")
+
+
+def _is_strong_heading(text: str, known: list[str]) -> bool:
+    if _marker_level(text) is None or _marker_level(text) == 9 or len(text) > 170:
+        return False
+    _, rest = split_marker(text)
+    if _QUOTED.search(text) and re.search(r"\b(nội dung|chỉ số|lĩnh vực|tiêu chí)\b", text, re.I):
+        return True
+    if re.match(r"^(đối với\s+)?(nội dung|chỉ số nội dung|lĩnh vực)\b", rest, re.I) and not _complete(rest):
+        return True
+    if not _complete(rest) and len(rest) < 120:
+        return any(name_score(rest, name) >= 0.75 and name_score(name, rest) >= 0.5 for name in known)
+    return False
+
+
+def tasks_from_prose(
+    paragraphs: list[Paragraph],
+    *,
+    include_sections: bool,
+    framework: str | None,
+    known_dimensions: list[str] | None,
+    deadline: Deadline,
+) -> list[RawTask]:
+    """Tasks from prose: items under dimension headings in the task sections (when
+    `include_sections`), and anywhere, items followed by "Đơn vị chủ trì:" lines."""
+    known = list(known_dimensions or []) + KNOWN_DIMENSIONS
+    tasks: list[RawTask] = []
+    in_tasks_section = False
+    section_title: str | None = None
+    section_framework = framework
+    dimension: Label | None = None
+    dimension_level: float | None = None
+    current: RawTask | None = None  # the item the next lines belong to
+    current_is_title = False
+    pending_label: str | None = None  # a label whose units follow on the next lines
+    labelled_items: list[RawTask] = []
+    item_paragraph: Paragraph | None = None
+
+    def close_item():
+        nonlocal current, current_is_title, pending_label
+        current = None
+        current_is_title = False
+        pending_label = None
+
+    for paragraph in paragraphs:
+        deadline.check()
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        folded = fold(text)
+        level = _marker_level(text)
+
+        # Top-level sections ("II. NHIỆM VỤ, GIẢI PHÁP").
+        if level == 0 or (
+            is_upper_text(text)
+            and len(text) < 120
+            and level is None
+            and not folded.startswith(("tm", "kt", "noi nhan"))
+        ):
+            close_item()
+            heading = re.sub(r"^[IVXLC]+[.)]\s*", "", text)
+            hfold = fold(heading)
+            in_tasks_section = (
+                bool(
+                    re.search(r"\bnhiem vu\b|\bgiai phap\b", hfold)
+                    or hfold.strip() in ("noi dung", "noi dung thuc hien", "noi dung chu yeu")
+                )
+                and "to chuc thuc hien" not in hfold
+            )
+            if level == 0 or detect_framework(heading):
+                section_title = one_line(text)
+                section_framework = detect_framework(heading) or framework
+                dimension = None
+                dimension_level = None
+            continue
+        if folded.startswith(("noi nhan", "tm. ", "tm ", "kt. ", "phu luc")):
+            in_tasks_section = False
+            close_item()
+            continue
+
+        labels = _labels_in(text)
+        only_labels = bool(labels) and labels[0][2] <= 3
+        if only_labels and current is not None:
+            for role, value, _start in labels:
+                _set_field(current, role, value)
+                pending_label = role if not value else None
+            if current not in labelled_items:
+                labelled_items.append(current)
+            continue
+        if (
+            pending_label
+            and current is not None
+            and (BULLET.match(text) or looks_like_units(text) >= 0.5)
+            and len(text) < 200
+        ):
+            _set_field(current, pending_label, strip_bullet(text))
+            continue
+        pending_label = None
+
+        # Headings of dimensions.
+        if (
+            level is not None
+            and level != 9
+            and (in_tasks_section or labels)
+            and _is_strong_heading(text, known)
+        ):
+            close_item()
+            code, name = dimension_name(text)
+            dimension = Label(code, name, "dimension")
+            dimension_level = level
+            continue
+        if (
+            dimension is not None
+            and level is not None
+            and level != 9
+            and dimension_level is not None
+            and level <= dimension_level
+        ):
+            # A heading at the dimensions' level that names no dimension ends them.
+            close_item()
+            dimension = None
+            dimension_level = None
+
+        # Paragraph continuing the current item.
+        if current is not None and level is None and (starts_lower(text) or re.match(r"^[,;:)]", text)):
+            current.description = _join(current.description, text)
+            continue
+        if current is not None and level is None and current_is_title:
+            current.description = current.description + " " + text
+            current_is_title = False
+            continue
+        if text.startswith("(") and text.endswith(")"):
+            continue  # "(Có Phụ lục kèm theo)"
+
+        inline = _labels_in(text)
+        eligible = (in_tasks_section and dimension is not None) or inline
+        if not eligible:
+            close_item()
+            current = RawTask(
+                description=strip_bullet(_strip_marker(text)),
+                origin="prose",
+                page=paragraph.page,
+                line=paragraph.line,
+            )
+            current.framework = section_framework
+            current.section = section_title
+            current.dimension = dimension
+            item_paragraph = paragraph
+            current_is_title = not _complete(text) and len(text) < 120
+            continue
+        description = text[: inline[0][2]].strip(" -–;") if inline else text
+        task = RawTask(
+            description=strip_bullet(_strip_marker(description)),
+            dimension=dimension,
+            framework=section_framework,
+            section=section_title,
+            page=paragraph.page,
+            line=paragraph.line,
+            origin="prose",
+        )
+        for role, value, _start in inline:
+            _set_field(task, role, value)
+        if in_tasks_section and dimension is not None:
+            tasks.append(task)
+        else:
+            labelled_items.append(task)
+        current = task
+        item_paragraph = paragraph
+        current_is_title = not _complete(text) and len(text) < 120 and not inline
+
+    del item_paragraph
+    for task in labelled_items:
+        if task not in tasks and (task.lead or task.partner):
+            tasks.append(task)
+    tasks.sort(key=lambda t: t.line or 0)
+    return tasks
+
+
+def _strip_marker(text: str) -> str:
+    match = MARKER.match(text)
+    return text[match.end() :].strip() if match and not BULLET.match(text) else text
+
+
+def _set_field(task: RawTask, role: str, value: str) -> None:
+    value = value.strip()
+    if not value:
+        return
+    current = getattr(task, role)
+    setattr(task, role, (current + "\n" + value) if current else value)
