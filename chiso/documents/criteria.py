@@ -195,7 +195,7 @@ def match_criterion(
     """The catalogue criterion a printed (code, name) stands for, or None.
 
     `level` restricts to "dimension" or "subdimension"/"indicator" entries; `parent` (the matched
-    dimension) prefers its children. A code alone matches only when no name is printed.
+    dimension) restricts to its children. A code alone matches only when no name is printed.
     """
     pool = [
         e
@@ -206,23 +206,28 @@ def match_criterion(
         return None
     wanted = normal_code(code)
     if parent is not None:
+        # A sub-dimension belongs to its dimension: only that dimension's children are candidates,
+        # and its code counts by its place inside the dimension (plans renumber dimensions).
         children = [e for e in pool if e.parent_code == parent.code]
         if children:
-            result = _best(wanted, name, children, threshold)
-            if result is not None:
-                return result
+            return _best(wanted.split(".")[-1] if wanted else "", name, children, threshold, position_only=True)
     return _best(wanted, name, pool, threshold)
 
 
-def _best(wanted: str, name: str | None, pool: list[CatalogEntry], threshold: float) -> CriterionMatch | None:
+def _best(
+    wanted: str, name: str | None, pool: list[CatalogEntry], threshold: float, position_only: bool = False
+) -> CriterionMatch | None:
     best: CriterionMatch | None = None
     for entry in pool:
-        code_match = bool(wanted) and normal_code(entry.code) == wanted
+        entry_code = normal_code(entry.code)
+        if position_only:
+            entry_code = entry_code.split(".")[-1]
+        code_match = bool(wanted) and entry_code == wanted
         if name and name_tokens(name):
             score = name_score(name, entry.name)
             via = "name"
-            if code_match and score >= 0.2:
-                score += 0.2
+            if code_match and score >= 0.3:
+                score += 0.25
                 via = "name+code"
         elif code_match:
             score, via = 0.6, "code"
@@ -234,14 +239,18 @@ def _best(wanted: str, name: str | None, pool: list[CatalogEntry], threshold: fl
 
 
 def load_catalog(kind: str, year: int | None) -> list[CatalogEntry]:
-    """The criteria of framework `kind` in force in `year`: from chiso.frameworks.reference.catalog
-    when it exists, else from the database (whatever `chiso load_frameworks` loaded)."""
-    try:
-        from chiso.frameworks import reference  # type: ignore[attr-defined]
-
-        provided = reference.catalog(kind, year)
-    except (ImportError, AttributeError, TypeError, LookupError, ValueError):
-        provided = None
+    """The criteria of framework `kind` in force in `year`, from the frameworks app's catalogue
+    (chiso.frameworks.catalog.catalog), or straight from the criteria in the database."""
+    provided = None
+    for module_name in ("chiso.frameworks.catalog", "chiso.frameworks.reference"):
+        try:
+            module = __import__(module_name, fromlist=["catalog"])
+            provider = getattr(module, "catalog", None)
+            if callable(provider):
+                provided = provider(kind, year)
+                break
+        except (ImportError, AttributeError, TypeError, LookupError, ValueError):
+            continue
     if provided:
         entries = [_entry_from(item, kind) for item in provided]
         entries = [entry for entry in entries if entry is not None]
@@ -273,7 +282,7 @@ def _entry_from(item, kind: str) -> CatalogEntry | None:
             if parent_obj is not None and not isinstance(parent_obj, str)
             else parent_obj
         )
-    version = get("version_code", "version")
+    version = get("version_code", "version", "version_id")
     return CatalogEntry(
         framework=kind,
         code=str(code),
@@ -281,7 +290,7 @@ def _entry_from(item, kind: str) -> CatalogEntry | None:
         level=str(get("level") or ""),
         parent_code=str(parent) if parent else None,
         id=get("id", "pk"),
-        version=getattr(version, "code", version) if version is not None else None,
+        version=str(getattr(version, "code", version)) if version is not None else None,
     )
 
 
