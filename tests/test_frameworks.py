@@ -688,3 +688,30 @@ def test_source_links_escape_and_link_only_full_addresses():
     assert "&lt;b&gt;papi.org.vn&lt;/b&gt;" in html
     assert '<a href="https://example.org/a?b=1" rel="noopener noreferrer" target="_blank">' in html
     assert html.endswith(", trang 2")
+
+
+class TestQueryCounts:
+    """List pages stay at a fixed number of queries however many frameworks and criteria exist."""
+
+    def test_framework_list(self, client, coordinator, custom_framework, django_assert_max_num_queries):
+        login(client, coordinator)
+        client.get(reverse("framework-list"))  # warm the session
+        with django_assert_max_num_queries(13):
+            assert client.get(reverse("framework-list"), {"q": "cong khai"}).status_code == 200
+
+    def test_version_detail(self, client, coordinator, django_assert_max_num_queries):
+        login(client, coordinator)
+        client.get(reverse("framework-list"))
+        with django_assert_max_num_queries(13):
+            assert client.get(reverse("version-detail", args=[papi("2019").pk])).status_code == 200
+
+    def test_new_criterion_is_placed_after_its_siblings(self, client, coordinator, custom_framework):
+        login(client, coordinator)
+        version = custom_framework.versions.get()
+        form = client.get(reverse("criterion-create", args=[version.pk])).context["form"]
+        assert form.initial["position"] == 20
+        parent = version.criteria.get()
+        form = client.get(reverse("criterion-create", args=[version.pk]), {"parent": parent.pk}).context[
+            "form"
+        ]
+        assert (form.initial["position"], form.initial["level"]) == (10, SUB)

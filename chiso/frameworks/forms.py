@@ -20,7 +20,10 @@ NUMBER = {
 
 
 class DecimalCommaField(forms.DecimalField):
-    """Accepts the Vietnamese decimal comma (2,5) as well as the point."""
+    """Accepts the Vietnamese decimal comma (2,5) as well as the point (a text box: a number box
+    would refuse the comma in some browsers)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -219,7 +222,7 @@ class CriterionForm(StyledFormMixin, forms.ModelForm):
     def _post_clean(self):
         self.instance.version = self.version
         super()._post_clean()
-        if not self.errors:
+        if not {"parent", "level", "code"} & set(self.errors):
             try:
                 check_criterion(self.instance)
             except ValidationError as exc:

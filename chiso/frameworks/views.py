@@ -7,7 +7,7 @@ the audited saves live in `chiso.frameworks.services`.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -211,7 +211,7 @@ def criterion_create(request, pk: int):
     version = get_object_or_404(_visible_versions(request.user), pk=pk)
     if not services.can_edit_structure(request.user, version):
         raise PermissionDenied
-    initial = {}
+    initial: dict = {}
     parent_id = request.GET.get("parent", "")
     if parent_id.isdigit():
         parent = Criterion.objects.filter(version=version, pk=int(parent_id)).first()
@@ -223,6 +223,8 @@ def criterion_create(request, pk: int):
             initial = {"parent": parent.pk, "level": child_level}
     else:
         initial = {"level": CriterionLevel.DIMENSION}
+    siblings = Criterion.objects.filter(version=version, parent_id=initial.get("parent"))
+    initial["position"] = (siblings.aggregate(last=Max("position"))["last"] or 0) + 10  # append at the end
     form = CriterionForm(request.POST or None, version=version, initial=initial)
     if request.method == "POST" and form.is_valid():
         criterion = _apply(form, lambda obj: services.save_criterion(request.user, obj))
