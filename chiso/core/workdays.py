@@ -5,7 +5,11 @@ exception:
 
 * the `holidays` package (pinned) knows the statutory holidays, the lunar ones included (Tết
   Nguyên Đán, Giỗ Tổ Hùng Vương), the days off in lieu of holidays that fall on a weekend, and the
-  day swaps it has been taught (a bridging Monday off, worked back on a Saturday);
+  day swaps it has been taught (a bridging Monday off, worked back on a Saturday). Version 0.109
+  lists the announced Tết breaks of 2024 (8–14/2) and 2025 (27–31/1, "29 Tết" included) and the
+  30/4 swaps of 2024 (off 29/4, worked Saturday 4/5) and 2025 (off 2/5, worked Saturday 26/4);
+  for years it has not been taught it applies the Labour Code rule (Tết eve to the 4th day, moved
+  off weekends), which the yearly announcement often extends;
 * `chiso.core.models.DayOff` rows entered by admins override everything: the government announces
   the real Tết break and other swaps each year, sometimes after the package was released. A
   `day_off` row makes any day a day off; a `working_day` row makes any day (a compensating
