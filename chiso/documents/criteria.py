@@ -210,7 +210,9 @@ def match_criterion(
         # and its code counts by its place inside the dimension (plans renumber dimensions).
         children = [e for e in pool if e.parent_code == parent.code]
         if children:
-            return _best(wanted.split(".")[-1] if wanted else "", name, children, threshold, position_only=True)
+            return _best(
+                wanted.split(".")[-1] if wanted else "", name, children, threshold, position_only=True
+            )
     return _best(wanted, name, pool, threshold)
 
 

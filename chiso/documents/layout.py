@@ -86,6 +86,10 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
             gap = statistics.median(gaps) if gaps else 3.0
             pages[page] = (left, right, gap)
 
+    # Plain text: wrapped lines are all about as long as the longest; a line well short of that
+    # ended its paragraph.
+    lengths = sorted(len(line.text) for line in lines if line.text.strip())
+    wrap_width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     paragraphs: list[Paragraph] = []
     current: list[Line] = []
     current_centered = False
@@ -144,7 +148,10 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
             else:
                 # Plain text: a line ending a sentence closes its paragraph unless the next starts in
                 # lower case (a wrapped sentence).
-                new = bool(re.search(r"[.:;!?]\s*$", previous.text)) and not starts_lower(text)
+                ended = (
+                    bool(re.search(r"[.:;!?]\s*$", previous.text)) or len(previous.text) < 0.7 * wrap_width
+                )
+                new = ended and not starts_lower(text)
         if geometric and line.page in pages:
             left, right, _ = pages[line.page]
             centered = _is_centered(line, left, right)

@@ -189,6 +189,7 @@ def extract_plan(
 
     header.deadlines = find_deadlines(texts[header.body_start :], header.year)
     tasks = [_finish(task, header, plan_framework) for task in raw]
+    without_lead = []
     for task in tasks:
         where = _("trang %(p)s, ") % {"p": task.page} if task.page else ""
         label = task.criterion_code or (task.description[:40] + "…")
@@ -198,10 +199,15 @@ def extract_plan(
                 % {"l": label, "w": where, "n": task.line, "note": note}
             )
         if not task.lead_units:
-            warnings.append(
-                _("Nhiệm vụ %(l)s (%(w)sdòng %(n)s) không ghi đơn vị chủ trì.")
-                % {"l": label, "w": where, "n": task.line}
-            )
+            without_lead.append(str(task.line or "?"))
+    if without_lead:
+        warnings.append(
+            _("%(n)s nhiệm vụ không ghi đơn vị chủ trì (dòng %(lines)s).")
+            % {
+                "n": len(without_lead),
+                "lines": ", ".join(without_lead[:30]) + ("…" if len(without_lead) > 30 else ""),
+            }
+        )
     if plan_framework is None and len(plan_frameworks) > 1:
         warnings.append(
             _("Tên kế hoạch nêu nhiều bộ chỉ số (%(k)s); bộ chỉ số của từng nhiệm vụ lấy theo phụ lục.")

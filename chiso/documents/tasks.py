@@ -451,6 +451,7 @@ def tasks_from_table(
                 subdimension = Label(_compose(dimension, code or number), name, "subdimension", dimension)
                 continue
             if number and not is_top_level(number):
+                dimension = _owner(number, dimension, warnings)
                 subdimension = Label(number, label, "subdimension", dimension)
                 continue
             dimension = Label(
@@ -473,6 +474,7 @@ def tasks_from_table(
                 dimension = Label(number, crit_text, "dimension")
                 subdimension = None
             elif number:
+                dimension = _owner(number, dimension, warnings)
                 subdimension = Label(number, crit_text, "subdimension", dimension)
             elif subdimension is not None:
                 subdimension = Label(subdimension.code, crit_text, "subdimension", dimension)
@@ -480,6 +482,7 @@ def tasks_from_table(
                 code, name = split_marker(crit_text)
                 subdimension = Label(code, name, "subdimension", dimension)
         elif number and not is_top_level(number) and not sub_text:
+            dimension = _owner(number, dimension, warnings)
             subdimension = Label(number, "", "subdimension", dimension)
         elif (
             number
@@ -517,6 +520,21 @@ def tasks_from_table(
         tasks.append(task)
         last = task
     return tasks
+
+
+def _owner(number: str, dimension: Label | None, warnings: list[str]) -> Label | None:
+    """The dimension a numbered sub-dimension ("5.2") belongs to; a stand-in when the table lost
+    the dimension's own row (the "5" row of "5.2" is missing)."""
+    prefix = number.split(".")[0]
+    if dimension is not None and (dimension.code or "") == prefix:
+        return dimension
+    if dimension is None or (dimension.code and dimension.code != prefix):
+        warnings.append(
+            _("Bảng không có dòng chỉ số nội dung “%(d)s” trước tiêu chí %(n)s; tên chỉ số được để trống.")
+            % {"d": prefix, "n": number}
+        )
+        return Label(prefix, "", "dimension")
+    return dimension
 
 
 def _compose(dimension: Label | None, code: str | None) -> str | None:

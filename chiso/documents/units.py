@@ -95,11 +95,12 @@ HEADS = (
     "don vi",
     "buu dien",
     "nha van hoa",
-    "to chuc",
     "cac to chuc",
-    "trung doan",
-    "to",
     "bo",
+)
+# Verbs that start like a unit name ("Ban hành", "Tổ chức", "Đoàn kết").
+NOT_HEADS = re.compile(
+    r"^(ban hanh|to chuc|doan ket|hoi nghi|hoi thao|dai dien|tram tinh|truong hop|so luong|so lieu|phong chong|phong ngua|vien chuc|cuc bo)\b"
 )
 GROUP_START = re.compile(r"^(cac|tat ca|toan the|moi)\b")
 GROUP_INSIDE = re.compile(
@@ -162,6 +163,8 @@ def unit_key(text: str, table: Abbreviations | None = None) -> str:
 
 
 def _head(folded: str) -> bool:
+    if NOT_HEADS.match(folded):
+        return False
     return any(folded == h or folded.startswith(h + " ") for h in HEADS)
 
 
@@ -287,7 +290,7 @@ def looks_like_units(text: str) -> float:
     if not items:
         return 0.0
     good = sum(1 for item in items if _starts_unit(item) and not _NOT_UNIT.match(fold(item)))
-    return good / len(items) * (0.9 if len(text) < 200 else 0.5)
+    return good / len(items) * (0.9 if len(text) < 160 else 0.4)
 
 
 # --- matching to the unit tree -------------------------------------------------------------------------

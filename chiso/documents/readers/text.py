@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from chiso.documents import columns as C
 from chiso.documents.blocks import Cell, Document, Row, Table
 from chiso.documents.errors import CorruptDocument, DocumentTooLarge
-from chiso.documents.layout import MARKER, Line, build_paragraphs
+from chiso.documents.layout import Line, build_paragraphs
 from chiso.documents.limits import Deadline, Limits
 from chiso.documents.textutil import clean_line, fold, strip_html, strip_markdown
 
@@ -134,122 +134,161 @@ def read_text(data: bytes, limits: Limits, deadline: Deadline) -> Document:
             blank = True
             index += 1
             continue
+        if len(cleaned) <= 60 and C.role_of(cleaned):
+            flattened = _flattened_table(raw_lines, index, deadline)
+            if flattened is not None:
+                flush_lines()
+                table, index = flattened
+                blocks.append(table)
+                blank = False
+                continue
         for piece in cleaned.split("\n"):
             if piece.strip():
                 lines.append(Line(piece, line=index + 1, blank_before=blank))
                 blank = False
         index += 1
     flush_lines()
-    blocks = _unflatten(blocks, deadline)
     return Document(blocks, "md")
 
 
 # --- tables flattened one cell per line -------------------------------------------------------------
 
 _NUMBER_CELL = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđA-ZĐ])[.)]?$")
+_DOC_WORDS = re.compile(
+    r"^(quyet dinh|ke hoach|bao cao|cong van|van ban|thong bao|huong dan|bien ban|danh sach|hinh anh|bai dang|chuong trinh|du thao|nghi quyet|to trinh)"
+)
+_STOP = re.compile(r"^(?:[IVX]{1,5}\.\s|noi nhan|tm\.|kt\.|phu luc)", re.I)
 
 
-def _kind_scores(text: str) -> dict[str, float]:
-    """How well a line fits each kind of column (0 … 1)."""
+def _emission(text: str, role: str | None) -> float:
+    """How well one line fits a column of `role` (log-score-like, higher is better)."""
     from chiso.documents.units import looks_like_units
     from chiso.plans.timeframes import parse_timeframe
 
     folded = fold(text)
-    scores: dict[str, float] = {}
+    if role == C.NUMBER:
+        return 3.0 if _NUMBER_CELL.match(text.strip()) else -6.0
     if _NUMBER_CELL.match(text.strip()):
-        scores[C.NUMBER] = 1.0
-    if parse_timeframe(text).kind != "unknown" and len(text) < 120:
-        scores[C.TIME] = 0.9
-    unit_score = looks_like_units(text)
-    if unit_score:
-        scores[C.LEAD] = unit_score
-        scores[C.PARTNER] = unit_score
-    if re.search(r"\d\s*%|\b(100|ít nhất|tối thiểu|đạt|trên|dưới)\b", text.lower()) or re.search(
-        r"\b(dat|toi thieu|it nhat|ty le)\b", folded
-    ):
-        scores[C.TARGET] = 0.6
-    if re.match(
-        r"^(quyet dinh|ke hoach|bao cao|cong van|van ban|thong bao|huong dan|bien ban|danh sach|hinh anh|bai dang|chuong trinh|du thao)",
-        folded,
-    ):
-        scores[C.OUTPUT] = 0.7
-    if re.match(r"^([a-zđ]\)|\d+(\.\d+)+\.?)\s", text) or len(text) < 60:
-        scores[C.SUBDIMENSION] = 0.3
-        scores[C.DIMENSION] = 0.3
-        scores[C.CRITERION] = 0.3
-    scores[C.TASK] = 0.35 if len(text) >= 40 else 0.2
-    return scores
+        return -3.0
+    if role == C.TIME:
+        return 2.5 if len(text) < 120 and parse_timeframe(text).kind != "unknown" else -1.5
+    if role in (C.LEAD, C.PARTNER, C.UNITS):
+        score = looks_like_units(text)
+        return 2.0 * score if score >= 0.5 else -1.5
+    if role == C.TARGET:
+        return (
+            1.5
+            if re.search(r"\d\s*%|\b\d+\b", text)
+            or re.search(r"\b(dat|toi thieu|it nhat|ty le|100)\b", folded)
+            else 0.0
+        )
+    if role == C.OUTPUT:
+        return 1.5 if _DOC_WORDS.match(folded) else 0.0
+    if role == C.TASK:
+        return 1.0 if len(text) >= 40 else 0.3
+    if role in (C.DIMENSION, C.SUBDIMENSION, C.CRITERION):
+        if re.match(r"^[a-zđ]\)\s", text):
+            return 2.0
+        return 0.8 if len(text) < 90 and not re.search(r"[.;:]$", text) else -0.5
+    return -0.5
 
 
-def _unflatten(blocks: list, deadline: Deadline) -> list:
-    """Find headers written one cell per line and rebuild their tables."""
-    from chiso.documents.blocks import Paragraph
-
-    out: list = []
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        if not isinstance(block, Paragraph) or len(block.text) > 60 or not C.role_of(block.text):
-            out.append(block)
-            i += 1
-            continue
-        # A run of short paragraphs each naming a column.
-        j = i
-        header: list[str] = []
-        while (
-            j < len(blocks)
-            and isinstance(blocks[j], Paragraph)
-            and len(blocks[j].text) <= 60
-            and C.role_of(blocks[j].text)
-        ):
-            header.append(blocks[j].text)
-            j += 1
-        roles = C.map_header(header)
-        if len(header) < 3 or not C.is_task_header(roles):
-            out.append(block)
-            i += 1
-            continue
-        deadline.check()
-        order = [roles.get(k) for k in range(len(header))]
-        rows = [Row([Cell(h) for h in header], line=blocks[i].line, header=True)]
-        current: list[str] = [""] * len(header)
-        column = -1
-        k = j
-        while k < len(blocks) and isinstance(blocks[k], Paragraph):
-            text = blocks[k].text
-            if MARKER.match(text) and re.match(r"^[IVX]+\.\s", text):
-                break  # a section heading: the table is over
-            if fold(text).startswith(("noi nhan", "tm.", "tm ")):
-                break
-            if C.map_header([text]) and C.role_of(text) and text == header[0] and column > 0:
-                # a repeated header line (page break in the copy): skip the header run
-                k += len(header)
-                continue
-            scores = _kind_scores(text)
-            best_here = None
-            for candidate in range(column, len(order)):
-                if candidate < 0:
+def rebuild_rows(lines: list[str], roles: list[str | None]) -> list[list[str]]:
+    """Cells of a table copied one cell per line: the most likely placement of each line in a
+    column (Viterbi over columns; a row ends when the column goes back)."""
+    n, width = len(lines), len(roles)
+    if not n or not width:
+        return []
+    emissions = [[_emission(line, role) for role in roles] for line in lines]
+    minus = float("-inf")
+    best = [[minus] * width for _ in range(n)]
+    back: list[list[int]] = [[-1] * width for _ in range(n)]
+    for c in range(width):
+        best[0][c] = emissions[0][c] - 0.2 * c
+    for i in range(1, n):
+        for c in range(width):
+            candidates = []
+            for p in range(width):
+                if best[i - 1][p] == minus:
                     continue
-                role = order[candidate]
-                score = scores.get(role, 0.0) if role else 0.0
-                if candidate == column:
-                    score *= 0.9  # staying in the same column continues a multi-line cell
-                if best_here is None or score > best_here[1] + 0.05:
-                    best_here = (candidate, score)
-            if best_here is None or best_here[1] < 0.25:
-                # Nothing after the current column fits: start a new row.
-                if any(current):
-                    rows.append(Row([Cell(c) for c in current], line=blocks[k].line))
-                current = [""] * len(header)
-                first = 0
-                best = max(range(len(order)), key=lambda c: scores.get(order[c], 0.0) if order[c] else 0.0)
-                column = first if scores.get(order[first], 0.0) >= 0.5 else best
-            else:
-                column = best_here[0]
-            current[column] = (current[column] + " " + text).strip() if current[column] else text
-            k += 1
-        if any(current):
-            rows.append(Row([Cell(c) for c in current], line=blocks[k - 1].line if k > 0 else None))
-        out.append(Table(rows, line=blocks[i].line))
-        i = k
-    return out
+                if c > p:
+                    move = -0.1 * (c - p - 1)  # cells left empty
+                elif c == p:
+                    move = (
+                        -0.6
+                        if roles[c] in (C.TASK, C.TARGET, C.OUTPUT, C.DIMENSION, C.SUBDIMENSION, C.CRITERION)
+                        else -3.0
+                    )
+                else:
+                    move = -1.0 - 0.1 * c  # a new row, best started at its first columns
+                candidates.append((best[i - 1][p] + move, p))
+            score, previous = max(candidates)
+            best[i][c] = score + emissions[i][c]
+            back[i][c] = previous
+    column = max(range(width), key=lambda c: best[n - 1][c])
+    path = [column]
+    for i in range(n - 1, 0, -1):
+        column = back[i][column]
+        path.append(column)
+    path.reverse()
+    rows: list[list[str]] = []
+    current: list[str] = [""] * width
+    previous_column = -1
+    for line, column in zip(lines, path, strict=False):
+        if column < previous_column or (column == previous_column and roles[column] in (C.NUMBER, C.TIME)):
+            rows.append(current)
+            current = [""] * width
+        current[column] = (current[column] + " " + line).strip() if current[column] else line
+        previous_column = column
+    if any(current):
+        rows.append(current)
+    return rows
+
+
+def _flattened_header(raw_lines: list[str], index: int) -> tuple[list[str], int] | None:
+    """A header written one column name per line starting at `index`: (names, next index)."""
+    names: list[str] = []
+    j = index
+    while j < len(raw_lines):
+        text = clean_line(strip_markdown(strip_html(raw_lines[j])))
+        if not text or len(text) > 60 or not C.role_of(text):
+            break
+        names.append(text)
+        j += 1
+    if len(names) < 3 or not C.is_task_header(C.map_header(names)):
+        return None
+    return names, j
+
+
+def _flattened_table(raw_lines: list[str], index: int, deadline: Deadline) -> tuple[Table, int] | None:
+    found = _flattened_header(raw_lines, index)
+    if found is None:
+        return None
+    names, j = found
+    roles = [C.map_header(names).get(k) for k in range(len(names))]
+    body: list[str] = []
+    numbers: list[int] = []
+    while j < len(raw_lines):
+        text = clean_line(strip_markdown(strip_html(raw_lines[j])))
+        if text and _STOP.match(fold(text)) and not _NUMBER_CELL.match(text):
+            break
+        if text:
+            again = _flattened_header(raw_lines, j)
+            if again is not None and [fold(n) for n in again[0]] == [fold(n) for n in names]:
+                j = again[1]  # the header repeated on the next page
+                continue
+            if not re.fullmatch(r"(?:trang\s*)?\d{1,3}", fold(text)) or _NUMBER_CELL.match(text):
+                body.append(text)
+                numbers.append(j + 1)
+        j += 1
+        if len(body) % 500 == 0:
+            deadline.check()
+    rows = [Row([Cell(name) for name in names], line=index + 1, header=True)]
+    cursor = 0
+    for cells in rebuild_rows(body, roles):
+        filled = sum(1 for cell in cells if cell)
+        line = numbers[cursor] if cursor < len(numbers) else None
+        cursor += max(1, sum(len(cell.split(" ")) and 1 for cell in cells if cell))
+        rows.append(Row([Cell(cell) for cell in cells], line=line))
+        del filled
+    return Table(rows, line=index + 1), j

@@ -37,15 +37,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="Tệp kế hoạch")
         parser.add_argument("--json", action="store_true", help="In một đối tượng JSON")
-        parser.add_argument("--issuer", help="Đơn vị ban hành (ref hoặc id) để đối chiếu đơn vị chủ trì, phối hợp")
-        parser.add_argument("--no-resolve", action="store_true", help="Không đối chiếu đơn vị và tiêu chí với cơ sở dữ liệu")
-        parser.add_argument("--timeout", type=float, default=DEFAULT_LIMITS.max_seconds, help="Giới hạn thời gian (giây)")
+        parser.add_argument(
+            "--issuer", help="Đơn vị ban hành (ref hoặc id) để đối chiếu đơn vị chủ trì, phối hợp"
+        )
+        parser.add_argument(
+            "--no-resolve", action="store_true", help="Không đối chiếu đơn vị và tiêu chí với cơ sở dữ liệu"
+        )
+        parser.add_argument(
+            "--timeout", type=float, default=DEFAULT_LIMITS.max_seconds, help="Giới hạn thời gian (giây)"
+        )
 
     def handle(self, *args, **options):
         limits = Limits(max_seconds=max(1.0, options["timeout"]))
         try:
             plan = parse_document(
-                options["path"], issuer=options.get("issuer"), limits=limits, resolve=not options["no_resolve"]
+                options["path"],
+                issuer=options.get("issuer"),
+                limits=limits,
+                resolve=not options["no_resolve"],
             )
         except DocumentImportError as exc:
             self.stderr.write(_("Lỗi: %(m)s") % {"m": " ".join(str(exc.message).split())})
@@ -65,7 +74,9 @@ def summary(plan: ParsedPlan) -> str:
         f"{header.issuer or 'không rõ cơ quan ban hành'}" + (f" ({header.place})" if header.place else "")
     )
     if plan.issuer_unit:
-        lines.append(f"Đơn vị ban hành trong hệ thống: {plan.issuer_unit['name']} [{plan.issuer_unit['ref']}]")
+        lines.append(
+            f"Đơn vị ban hành trong hệ thống: {plan.issuer_unit['name']} [{plan.issuer_unit['ref']}]"
+        )
     lines.append(f"Tên: {header.title or '—'}")
     if header.period_start:
         lines.append(f"Kỳ kế hoạch: {short_date(header.period_start)} – {short_date(header.period_end)}")
