@@ -197,7 +197,7 @@ def find_dates(folded: str, year: int | None = None) -> list[FoundDate]:
 
 _CONTINUOUS = re.compile(r"\b(thuong xuyen|lien tuc|hang ngay|hang tuan|dinh ky|suot (ca )?nam|ca nam hoc)\b")
 _RECURRENCES = [
-    (re.compile(r"\b(hang|hang|moi) thang\b|\bthang\s*/\s*lan\b|\bhang thang\b"), "monthly"),
+    (re.compile(r"\b(?:hang|moi) thang\b|(?<![0-9] )\bthang\s*/\s*lan\b|\b0?1 thang\s*/\s*lan\b"), "monthly"),
     (re.compile(r"\b(hang|moi) quy\b|\btheo quy\b|\bquy\s*/\s*lan\b"), "quarterly"),
     (
         re.compile(r"\b0?6 thang\s*(/\s*lan|mot lan)\b|\bnua nam\b|(hang|moi) 0?6 thang\b|,\s*0?6 thang\b"),
@@ -283,7 +283,9 @@ def _parse_part(text: str, year: int | None, issued_on: dt.date | None) -> Timef
     if _EVENT.search(folded) and not _BY_DATE.search(folded.split("ke tu")[0] if "ke tu" in folded else ""):
         offset = None
         working = False
-        if (match := _OFFSET.search(folded)) and ("ke tu" in folded or "sau" in folded):
+        if (match := _OFFSET.search(folded)) and re.search(
+            r"ke tu|sau|trong (?:thoi gian|vong|thoi han)", folded
+        ):
             offset = int(match.group(1))
             working = bool(match.group(2))
         dates = [d.date for d in find_dates(folded, own_year) if d.date]
@@ -469,7 +471,8 @@ def _combine(text: str, parts: tuple[Timeframe, ...]) -> Timeframe:
             text, kind, due=max(dues) if dues else None, recurrence=recurrences or None, parts=parts
         )
     if "event" in kinds:
-        event = next(part for part in known if part.kind == "event")
+        events = [part for part in known if part.kind == "event"]
+        event = next((part for part in events if part.offset_days is not None), events[0])
         return Timeframe(
             text,
             "event",
