@@ -1,0 +1,87 @@
+// The task table editor: pickers for criteria and units, row removal, confirmations.
+// Kept out of inline attributes so the Content-Security-Policy can forbid them.
+(function () {
+  "use strict";
+
+  function chip(name, value, label) {
+    const span = document.createElement("span");
+    span.className = "badge text-bg-secondary picker-chip";
+    span.textContent = label;
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "btn-close btn-close-white ms-1";
+    remove.setAttribute("data-picker-remove", "");
+    remove.setAttribute("aria-label", "Bỏ");
+    span.append(input, remove);
+    return span;
+  }
+
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    const option = target.closest("[data-pick-value]");
+    if (option) {
+      const picker = option.closest("[data-picker]");
+      if (!picker) return;
+      const name = picker.getAttribute("data-picker");
+      const value = option.getAttribute("data-pick-value");
+      const chips = picker.querySelector(".picker-chips");
+      const already = Array.from(chips.querySelectorAll("input")).some((i) => i.value === value);
+      if (!already) chips.append(chip(name, value, option.getAttribute("data-pick-label")));
+      const results = picker.querySelector(".picker-results");
+      if (results) results.replaceChildren();
+      const search = picker.querySelector(".picker-search");
+      if (search) { search.value = ""; search.focus(); }
+      return;
+    }
+    const remove = target.closest("[data-picker-remove]");
+    if (remove) {
+      remove.closest(".picker-chip").remove();
+      return;
+    }
+    const removeRow = target.closest("[data-remove-row]");
+    if (removeRow) {
+      removeRow.closest("tr").remove();
+      return;
+    }
+    const addRow = target.closest("[data-add-row]");
+    if (addRow) {
+      const template = document.getElementById(addRow.getAttribute("data-add-row"));
+      const container = document.getElementById(addRow.getAttribute("data-add-to"));
+      if (template && container) container.append(template.content.cloneNode(true));
+      return;
+    }
+    const removeItem = target.closest("[data-remove-item]");
+    if (removeItem) {
+      removeItem.closest(".repeat-item").remove();
+    }
+  });
+
+  // Enter in a picker's search box picks nothing and must not submit the task form.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.key === "Enter" && target instanceof Element && target.classList.contains("picker-search")) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    }
+  });
+
+  // Checking or unchecking all units of a kind on the cascade page.
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target instanceof HTMLInputElement && target.hasAttribute("data-check-all")) {
+      const selector = target.getAttribute("data-check-all");
+      document.querySelectorAll(selector).forEach((box) => { box.checked = target.checked; });
+    }
+  });
+})();
