@@ -218,11 +218,12 @@ def parse_header(paragraphs: list[str]) -> PlanHeader:
                     if before and is_upper_text(before):
                         header.issuer = before  # "PHÒNG NỘI VỤ Số: 12/KH-PNV" on one line
         if date_index is None:
-            match = _PLACE_DATE.search(text)
+            # The place and date may share the line with "Số: 12/KH-UBND" (a two-column header).
+            dated = re.sub(r"^\s*Số\s*[:.]?\s*[\w/\-–&.]*\s*(?:/\s*[\w\-–&.]+)?", " ", text, count=1)
+            match = _PLACE_DATE.search(dated)
             if match and index < 40:
                 date_index = index
                 place = one_line(match.group("place"))
-                place = re.sub(r"^.*?/[A-ZĐ\-–&0-9]+\s+", "", place)  # "Số: 12/KH-UBND Vị Xuyên"
                 header.place = place.strip(" .,-–") or None
                 day, month, year = match.group("day"), match.group("month"), int(match.group("year"))
                 header.issued_on = make_date(year, int(month) if month else None, int(day) if day else None)

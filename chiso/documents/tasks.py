@@ -220,6 +220,20 @@ class TaskTable:
     line: int | None
 
 
+def _heading(context: list[str]) -> str:
+    """The heading just above a table: from its "Phụ lục" line on, else the heading-like lines
+    (short, in capitals or not ending a sentence) among the last few."""
+    for index in range(len(context) - 1, -1, -1):
+        if re.match(r"^(phu luc|bieu|bang)\b", fold(context[index])):
+            return " ".join(context[index:])
+    headings = [
+        text
+        for text in context[-3:]
+        if len(text) <= 200 and (is_upper_text(text) or not re.search(r"[.;:]\s*$", text))
+    ]
+    return " ".join(headings)
+
+
 def _header_rows(table: Table) -> tuple[int, int, list[str], dict[int, str]] | None:
     """Where the header starts, where it ends, its text per column, and the column roles."""
     rows = table.rows[:4]
@@ -319,7 +333,7 @@ def assemble_tables(
                     block.rows[0].after_break = True
                     current.rows.extend(block.rows[:start])
                 current = TaskTable(
-                    roles, texts, list(block.rows[used:]), " ".join(context), block.page, block.line
+                    roles, texts, list(block.rows[used:]), _heading(context), block.page, block.line
                 )
                 result.append(current)
             context = []
@@ -380,34 +394,19 @@ def tasks_from_table(
             and len(numbers_row) >= 3
         ):
             continue
-        texts, repaired = repair_row(raw, roles)
-        if repaired:
-            own = texts
-        values: dict[str, str] = {}
-        own_values: dict[str, str] = {}
-        for k, role in enumerate(roles):
-            if role is None or k >= len(texts):
-                continue
-            text = texts[k].strip()
-            if text:
-                values[role] = (values[role] + "; " + text) if role in values else text
-            own_text = (own[k] if k < len(own) else "").strip()
-            if own_text:
-                own_values[role] = (own_values[role] + "; " + own_text) if role in own_values else own_text
-        number_text = own_values.get(C.NUMBER, "")
-        number = row_number(number_text)
-        description = values.get(C.TASK, "")
-        if number_text and number is None and not description and len(number_text.split()) >= 3:
-            description = number_text  # the task written in the number column
-            number_text = ""
-        dim_text = own_values.get(C.DIMENSION, "")
-        sub_text = own_values.get(C.SUBDIMENSION, "")
-        crit_text = own_values.get(C.CRITERION, "")
-        lead = values.get(C.LEAD, "") or values.get(C.UNITS, "")
-        partner = values.get(C.PARTNER, "")
-        time = values.get(C.TIME, "")
-        target = values.get(C.TARGET, "")
-        output = values.get(C.OUTPUT, "")
+        f = _row_fields(raw, own, roles)
+        repaired = False
+        if not (
+            last is not None
+            and not f["number"]
+            and _is_continuation(row.after_break or after_header, *_continuation_args(f), last)
+        ):
+            texts, repaired = repair_row(raw, roles)
+            if repaired:
+                f = _row_fields(texts, texts, roles)
+        number_text, number, description = f["number_text"], f["number"], f["description"]
+        dim_text, sub_text, crit_text = f["dim_text"], f["sub_text"], f["crit_text"]
+        lead, partner, time, target, output = f["lead"], f["partner"], f["time"], f["target"], f["output"]
         content = any([description, lead, partner, time, target, output])
         broke = row.after_break or after_header
 
@@ -535,6 +534,54 @@ def _owner(number: str, dimension: Label | None, warnings: list[str]) -> Label |
         )
         return Label(prefix, "", "dimension")
     return dimension
+
+
+def _row_fields(texts: list[str], own: list[str], roles: list[str | None]) -> dict:
+    """The text of each role in a row; labels (number, dimension, criterion) only from cells of their own."""
+    values: dict[str, str] = {}
+    own_values: dict[str, str] = {}
+    for k, role in enumerate(roles):
+        if role is None or k >= len(texts):
+            continue
+        text = texts[k].strip()
+        if text:
+            values[role] = (values[role] + "; " + text) if role in values else text
+        own_text = (own[k] if k < len(own) else "").strip()
+        if own_text:
+            own_values[role] = (own_values[role] + "; " + own_text) if role in own_values else own_text
+    number_text = own_values.get(C.NUMBER, "")
+    number = row_number(number_text)
+    description = values.get(C.TASK, "")
+    if number_text and number is None and not description and len(number_text.split()) >= 3:
+        description = number_text  # the task written in the number column
+        number_text = ""
+    return {
+        "number_text": number_text,
+        "number": number,
+        "description": description,
+        "dim_text": own_values.get(C.DIMENSION, ""),
+        "sub_text": own_values.get(C.SUBDIMENSION, ""),
+        "crit_text": own_values.get(C.CRITERION, ""),
+        "lead": values.get(C.LEAD, "") or values.get(C.UNITS, ""),
+        "partner": values.get(C.PARTNER, ""),
+        "time": values.get(C.TIME, ""),
+        "target": values.get(C.TARGET, ""),
+        "output": values.get(C.OUTPUT, ""),
+    }
+
+
+def _continuation_args(f: dict) -> tuple:
+    return (
+        f["description"],
+        f["lead"],
+        f["partner"],
+        f["time"],
+        f["target"],
+        f["output"],
+        f["dim_text"],
+        f["sub_text"],
+        f["crit_text"],
+    )
 
 
 def _compose(dimension: Label | None, code: str | None) -> str | None:

@@ -176,8 +176,8 @@ def _starts_unit(fragment: str) -> bool:
     folded = fold(text)
     if folded.startswith("cac ") or folded == "cac":
         return True
-    if re.match(r"^[A-ZĐ]{2,}", text):
-        return True  # an abbreviation: UBND, BHXH, VP
+    if re.match(r"^[A-ZĐ]{2,}(?![\w/])", text) and not re.match(r"^[IVXLC]+(?![\w])", text):
+        return True  # an abbreviation: UBND, BHXH, VP (not a roman numeral "III/2023")
     if not text[0].isupper():
         return False
     return _head(folded)
