@@ -1,0 +1,347 @@
+"""The consolidated report of a round: what every lower unit reported, per dimension and per task.
+
+Only APPROVED reports are consolidated. For each task: the units it is assigned to (those that
+exist on the round's due date), what each approved report says (status, achieved value, what was
+done, how much evidence), how many units completed it out of those for which it applies ("27/30
+đơn vị hoàn thành"), the achieved values against the measurable target, and the units that have
+no approved report. Every figure keeps the ids of the unit reports and task progress rows it was
+computed from, so it can be traced back.
+
+`consolidate` runs a fixed number of queries whatever the number of units and tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+
+from chiso.plans.models import TargetOp, Task
+from chiso.reporting.expected import expected_for_round
+from chiso.reporting.models import (
+    Evidence,
+    ReportingRound,
+    ReportState,
+    RoundExtension,
+    TaskProgress,
+    TaskStatus,
+    UnitReport,
+)
+from chiso.reporting.monitoring import task_dimensions
+from chiso.reporting.status import Timeliness, classify, percent
+from chiso.units.models import Unit
+
+OPS = {
+    TargetOp.GE: lambda a, b: a >= b,
+    TargetOp.GT: lambda a, b: a > b,
+    TargetOp.EQ: lambda a, b: a == b,
+    TargetOp.LE: lambda a, b: a <= b,
+    TargetOp.LT: lambda a, b: a < b,
+}
+
+
+def meets(task: Task, value: Decimal | None) -> bool | None:
+    """Whether a reported value meets the task's measurable target (None: nothing to compare)."""
+    if value is None or not task.has_measurable_target:
+        return None
+    return OPS[TargetOp(task.target_op)](value, task.target_value)
+
+
+@dataclass
+class UnitEntry:
+    """What one unit's approved report says about one task."""
+
+    unit: Unit
+    report_id: int
+    progress_id: int
+    status: str
+    achieved_value: Decimal | None
+    work_done: str
+    evidence_count: int
+    meets_target: bool | None
+
+    @property
+    def status_label(self) -> str:
+        return str(TaskStatus(self.status).label)
+
+
+@dataclass
+class TaskLine:
+    task: Task
+    dimension_key: str
+    expected_units: list[Unit]
+    entries: list[UnitEntry] = field(default_factory=list)
+    not_reported: list[Unit] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> Counter:
+        return Counter(e.status for e in self.entries)
+
+    @property
+    def done(self) -> int:
+        return self.status_counts[TaskStatus.DONE]
+
+    @property
+    def not_applicable(self) -> int:
+        return self.status_counts[TaskStatus.NOT_APPLICABLE]
+
+    @property
+    def applicable(self) -> int:
+        """The units the task applies to this period: assigned, less those reporting "not applicable"."""
+        return len(self.expected_units) - self.not_applicable
+
+    @property
+    def done_label(self) -> str:
+        """ "27/30"."""
+        return f"{self.done}/{self.applicable}"
+
+    @property
+    def done_pct(self) -> float:
+        return percent(self.done, self.applicable)
+
+    @property
+    def values(self) -> list[Decimal]:
+        return [e.achieved_value for e in self.entries if e.achieved_value is not None]
+
+    @property
+    def value_sum(self) -> Decimal | None:
+        return sum(self.values, Decimal(0)) if self.values else None
+
+    @property
+    def value_mean(self) -> Decimal | None:
+        """The unweighted mean of the units' values, two decimals, half up."""
+        if not self.values:
+            return None
+        return (self.value_sum / len(self.values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def is_share(self) -> bool:
+        return self.task.target_unit.strip() == "%"
+
+    @property
+    def value(self) -> Decimal | None:
+        """The consolidated value: the mean of shares (%), the sum of counts."""
+        return self.value_mean if self.is_share else self.value_sum
+
+    @property
+    def met(self) -> int:
+        return sum(1 for e in self.entries if e.meets_target)
+
+    @property
+    def measured(self) -> int:
+        return sum(1 for e in self.entries if e.meets_target is not None)
+
+    @property
+    def source_progress_ids(self) -> list[int]:
+        return [e.progress_id for e in self.entries]
+
+    @property
+    def source_report_ids(self) -> list[int]:
+        return [e.report_id for e in self.entries]
+
+
+@dataclass
+class DimensionBlock:
+    key: str
+    code: str
+    name: str
+    tasks: list[TaskLine] = field(default_factory=list)
+
+    @property
+    def assigned(self) -> int:
+        return sum(len(t.expected_units) for t in self.tasks)
+
+    @property
+    def done(self) -> int:
+        return sum(t.done for t in self.tasks)
+
+    @property
+    def applicable(self) -> int:
+        return sum(t.applicable for t in self.tasks)
+
+    @property
+    def done_pct(self) -> float:
+        return percent(self.done, self.applicable)
+
+    def status_total(self, status: str) -> int:
+        return sum(t.status_counts[status] for t in self.tasks)
+
+    @property
+    def not_reported(self) -> int:
+        return sum(len(t.not_reported) for t in self.tasks)
+
+    @property
+    def source_progress_ids(self) -> list[int]:
+        return [pid for t in self.tasks for pid in t.source_progress_ids]
+
+
+@dataclass
+class UnitSummary:
+    unit: Unit
+    report_id: int | None
+    state: str | None
+    timeliness: str
+    first_submitted_at: dt.datetime | None
+    tasks: int
+    done: int = 0
+    not_applicable: int = 0
+    overdue: int = 0
+    results: str = ""
+    shortcomings: str = ""
+    proposals: str = ""
+
+    @property
+    def approved(self) -> bool:
+        return self.state == ReportState.APPROVED
+
+    @property
+    def done_pct(self) -> float:
+        return percent(self.done, self.tasks - self.not_applicable)
+
+    @property
+    def state_label(self) -> str:
+        return str(ReportState(self.state).label) if self.state else "Chưa lập"
+
+    @property
+    def timeliness_label(self) -> str:
+        return str(Timeliness(self.timeliness).label)
+
+
+@dataclass
+class Consolidation:
+    round: ReportingRound
+    today: dt.date
+    dimensions: list[DimensionBlock]
+    units: list[UnitSummary]
+
+    @property
+    def plan(self):
+        return self.round.plan
+
+    @property
+    def expected(self) -> int:
+        return len(self.units)
+
+    @property
+    def approved_units(self) -> list[UnitSummary]:
+        return [u for u in self.units if u.approved]
+
+    @property
+    def not_reported(self) -> list[UnitSummary]:
+        """Units without an approved report (never sent, or not approved yet)."""
+        return [u for u in self.units if not u.approved]
+
+    @property
+    def never_submitted(self) -> list[UnitSummary]:
+        return [u for u in self.units if u.first_submitted_at is None]
+
+    @property
+    def awaiting(self) -> list[UnitSummary]:
+        return [u for u in self.units if u.first_submitted_at is not None and not u.approved]
+
+    def count(self, timeliness: str) -> int:
+        return sum(1 for u in self.units if u.timeliness == timeliness)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for u in self.units if u.first_submitted_at is not None)
+
+    @property
+    def source_report_ids(self) -> list[int]:
+        return [u.report_id for u in self.units if u.approved and u.report_id]
+
+    @property
+    def tasks(self) -> list[TaskLine]:
+        return [t for d in self.dimensions for t in d.tasks]
+
+    @property
+    def done(self) -> int:
+        return sum(d.done for d in self.dimensions)
+
+    @property
+    def applicable(self) -> int:
+        return sum(d.applicable for d in self.dimensions)
+
+
+def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidation:
+    today = today or timezone.localdate()
+    expectation = expected_for_round(rnd)
+    dimension_of_task, dimension_rows = task_dimensions(rnd.plan, expectation.tasks)
+    reports = {
+        r.unit_id: r
+        for r in UnitReport.objects.filter(round=rnd).only(
+            "id", "unit_id", "state", "first_submitted_at", "results", "shortcomings", "proposals"
+        )
+    }
+    extensions = dict(RoundExtension.objects.filter(round=rnd).values_list("unit_id", "due_on"))
+    evidence = dict(
+        Evidence.objects.filter(progress__report__round=rnd, progress__report__state=ReportState.APPROVED)
+        .values("progress_id")
+        .annotate(n=Count("id"))
+        .values_list("progress_id", "n")
+    )
+    progress = {
+        (row["report__unit_id"], row["task_id"]): row
+        for row in TaskProgress.objects.filter(report__round=rnd, report__state=ReportState.APPROVED).values(
+            "id", "report_id", "report__unit_id", "task_id", "status", "achieved_value", "work_done"
+        )
+    }
+    units_of_task: dict[int, list[Unit]] = {t.pk: [] for t in expectation.tasks}
+    for entry in expectation.units.values():
+        for task_id in entry.task_ids:
+            units_of_task[task_id].append(entry.unit)
+    blocks = {d.key: DimensionBlock(d.key, d.code, d.name) for d in dimension_rows}
+    summaries = {}
+    for unit_id, entry in expectation.units.items():
+        report = reports.get(unit_id)
+        summaries[unit_id] = UnitSummary(
+            unit=entry.unit,
+            report_id=report.pk if report else None,
+            state=report.state if report else None,
+            timeliness=classify(
+                rnd, report.first_submitted_at if report else None, extensions.get(unit_id), today
+            ),
+            first_submitted_at=report.first_submitted_at if report else None,
+            tasks=len(entry.task_ids),
+            results=report.results if report and report.state == ReportState.APPROVED else "",
+            shortcomings=report.shortcomings if report and report.state == ReportState.APPROVED else "",
+            proposals=report.proposals if report and report.state == ReportState.APPROVED else "",
+        )
+    for task in expectation.tasks:
+        line = TaskLine(
+            task=task, dimension_key=dimension_of_task[task.pk], expected_units=units_of_task[task.pk]
+        )
+        for unit in line.expected_units:
+            row = progress.get((unit.pk, task.pk))
+            if row is None:
+                line.not_reported.append(unit)
+                continue
+            value = row["achieved_value"]
+            line.entries.append(
+                UnitEntry(
+                    unit=unit,
+                    report_id=row["report_id"],
+                    progress_id=row["id"],
+                    status=row["status"],
+                    achieved_value=value,
+                    work_done=row["work_done"],
+                    evidence_count=evidence.get(row["id"], 0),
+                    meets_target=meets(task, value),
+                )
+            )
+            summary = summaries[unit.pk]
+            summary.done += row["status"] == TaskStatus.DONE
+            summary.not_applicable += row["status"] == TaskStatus.NOT_APPLICABLE
+            summary.overdue += row["status"] == TaskStatus.OVERDUE
+        if line.expected_units:
+            blocks[line.dimension_key].tasks.append(line)
+    return Consolidation(
+        round=rnd,
+        today=today,
+        dimensions=[b for b in blocks.values() if b.tasks],
+        units=list(summaries.values()),
+    )
