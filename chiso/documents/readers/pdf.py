@@ -138,7 +138,10 @@ def _open(data: bytes):
             _("Tệp PDF được bảo vệ bằng mật khẩu hoặc mã hóa: hãy gỡ bảo vệ rồi tải lên lại.")
         ) from exc
     except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        causes = [exc, *getattr(exc, "args", ()), exc.__cause__, exc.__context__]
+        if any(isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) for cause in causes) or any(
+            word in str(exc).lower() for word in ("password", "encrypt")
+        ):
             raise EncryptedDocument(
                 _("Tệp PDF được bảo vệ bằng mật khẩu hoặc mã hóa: hãy gỡ bảo vệ rồi tải lên lại.")
             ) from exc
