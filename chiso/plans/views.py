@@ -194,6 +194,7 @@ def _detail_context(request, plan: Plan, editing: int | None = None, new_row: bo
     return {
         "plan": plan,
         "tasks": tasks,
+        "task_total": len(tasks),
         "values": values,
         "errors": {},
         "counts": dimension_counts(plan, tasks),
@@ -297,7 +298,17 @@ def _table_response(request, plan: Plan, status: int = 200, **extra):
     """The task table (rows and per-dimension counts) after a change."""
     plan.refresh_from_db()
     tasks = task_rows(plan)
-    context = _task_context(request, plan, None, tasks=tasks, counts=dimension_counts(plan, tasks), **extra)
+    context = _task_context(
+        request,
+        plan,
+        None,
+        tasks=tasks,
+        task_total=len(tasks),
+        counts=dimension_counts(plan, tasks),
+        findings=check_plan(plan),
+        oob_conformance=True,
+        **extra,
+    )
     return render(request, "plans/plan_detail.html#task_table", context, status=status)
 
 
@@ -365,7 +376,16 @@ def task_edit(request, pk: int, task_pk: int):
     if is_htmx(request):
         task = _task_with_relations(plan, task.pk)
         tasks = task_rows(plan)
-        context = _task_context(request, plan, task, counts=dimension_counts(plan, tasks), oob_counts=True)
+        context = _task_context(
+            request,
+            plan,
+            task,
+            counts=dimension_counts(plan, tasks),
+            task_total=len(tasks),
+            oob_counts=True,
+            findings=check_plan(plan),
+            oob_conformance=True,
+        )
         return render(request, "plans/plan_detail.html#task_row", context)
     messages.success(request, _("Đã lưu nhiệm vụ."))
     return _back_to_plan(plan, f"task-{task.pk}")

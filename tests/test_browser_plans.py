@@ -1,0 +1,135 @@
+"""In Chromium: a coordinator writes a plan with three tasks, issues and cascades it; a commune
+officer signs in and opens the pre-filled draft of their commune's implementing plan."""
+
+import re
+
+import pytest
+
+from chiso.plans.models import Plan, PlanState
+from chiso.units.models import Unit
+from tests.conftest import make_user, sign_in
+from tests.test_plans_support import make_framework
+
+pytestmark = [pytest.mark.browser]
+
+TASKS = [
+    (
+        "Tuyên truyền Luật Tiếp cận thông tin đến các thôn",
+        "1.1",
+        "xa vi xuyen",
+        "Xã Vị Xuyên",
+        "100% các thôn",
+        "Quý III/2026",
+    ),
+    (
+        "Công khai danh sách hộ nghèo tại nhà văn hóa thôn",
+        "2.1",
+        "xa vi xuyen",
+        "Xã Vị Xuyên",
+        "100% các thôn",
+        "Thường xuyên",
+    ),
+    (
+        "Tiếp nhận, trả lời phản ánh trên Cổng thông tin",
+        "3.2",
+        "vi xuyen",
+        "Xã Vị Xuyên",
+        "Có ít nhất 95% phản ánh được trả lời đúng hạn",
+        "Thường xuyên",
+    ),
+]
+
+
+def pick(row, search_label: str, query: str, option: str) -> None:
+    """Type in a picker's search box (accents optional) and click the option that comes back by htmx."""
+    row.get_by_label(search_label).fill(query)
+    button = row.locator("[data-pick-value]", has_text=option).first
+    button.wait_for()
+    button.click()
+
+
+def test_coordinator_writes_issues_cascades_and_officer_opens_the_draft(
+    live_world, live_server, browser, page
+):
+    province = Unit.objects.get(ref="vn:province:08")
+    commune = Unit.objects.get(parent=province, name="Xã Vị Xuyên")
+    make_framework("TESTIDX")
+    make_user("demo.tinh", province, "coordinator", first_name="Chuyên viên Sở Nội vụ")
+    make_user("demo.xa", commune, "officer", first_name="Công chức xã")
+
+    # The coordinator writes a draft.
+    sign_in(page, live_server, "demo.tinh")
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.get_by_role("link", name="Soạn kế hoạch mới").click()
+    page.get_by_label("Trích yếu").fill(
+        "Nâng cao Chỉ số hiệu quả quản trị và hành chính công tỉnh Tuyên Quang năm 2026"
+    )
+    page.get_by_label("TESTIDX 2020–2030").check()
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/$"))
+    assert page.get_by_test_id("plan-state").inner_text() == "Dự thảo"
+
+    # Three tasks, each with a criterion and a lead unit picked by accent-insensitive search.
+    for text, code, query, unit_name, target, timeframe in TASKS:
+        page.get_by_test_id("add-task").click()
+        row = page.locator("tr#task-new")
+        row.wait_for()
+        row.get_by_label("Nhiệm vụ *").fill(text)
+        pick(row, "Tìm tiêu chí", f"noi dung thanh phan {code}", f"{code} Nội dung thành phần {code}")
+        pick(row, "Tìm đơn vị chủ trì", query, unit_name)
+        row.get_by_label("Chỉ tiêu (như văn bản)").fill(target)
+        row.get_by_label("Thời gian thực hiện (như văn bản)").fill(timeframe)
+        row.get_by_role("button", name="Lưu nhiệm vụ").click()
+        page.locator("tr.task-row", has_text=text).wait_for()
+    rows = page.locator("tr.task-row")
+    assert rows.count() == 3
+    assert page.get_by_test_id("task-total").inner_text() == "3 nhiệm vụ"
+    # The conformance panel follows the table: all three dimensions are now covered.
+    page.get_by_test_id("findings-ok").wait_for()
+    assert "Xã Vị Xuyên" in rows.nth(0).locator(".task-leads").inner_text()
+    assert "hạn 30/09/2026" in rows.nth(0).inner_text()
+    assert "hồ sơ" not in rows.nth(2).inner_text() and "≥ 95" in rows.nth(2).inner_text()
+
+    # Issue, with confirmation.
+    page.get_by_role("link", name="Ban hành", exact=True).click()
+    page.get_by_label("Số, ký hiệu").fill("21/KH-UBND")
+    page.get_by_role("button", name="Xác nhận ban hành").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/$"))
+    assert page.get_by_test_id("plan-state").inner_text() == "Đã ban hành"
+    plan = Plan.objects.get(number="21", issuer=province)
+    assert plan.state == PlanState.ISSUED and plan.tasks.count() == 3
+
+    # Cascade to the assigned commune, 15 working days.
+    page.get_by_role("link", name="Giao cho cấp dưới").click()
+    page.get_by_label("hoặc số ngày làm việc sau ngày ban hành").fill("15")
+    page.get_by_role("button", name="Giao kế hoạch").click()
+    page.get_by_test_id("matrix").wait_for()
+    assert "Xã Vị Xuyên" in page.get_by_test_id("matrix").inner_text()
+    draft = Plan.objects.get(upper_plan=plan, issuer=commune)
+
+    # The commune officer signs in and opens the pre-filled draft.
+    officer_context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    officer_context.set_default_timeout(15000)
+    officer_page = officer_context.new_page()
+    try:
+        sign_in(officer_page, live_server, "demo.xa")
+        officer_page.get_by_role("link", name="Kế hoạch", exact=True).click()
+        todo = officer_page.get_by_test_id("to-complete")
+        assert "thực hiện Kế hoạch 21/KH-UBND của Tỉnh Tuyên Quang" in todo.inner_text()
+        todo.get_by_role("link").first.click()
+        officer_page.wait_for_url(f"{live_server.url}/plans/{draft.pk}/")
+        assert officer_page.get_by_test_id("plan-state").inner_text() == "Dự thảo"
+        assert "Thực hiện Kế hoạch số 21/KH-UBND" in officer_page.locator(".plan-text").inner_text()
+        officer_rows = officer_page.locator("tr.task-row")
+        assert officer_rows.count() == 3
+        assert [officer_rows.nth(i).locator(".task-text").inner_text() for i in range(3)] == [
+            t[0] for t in TASKS
+        ]
+        # The officer may fill the draft: the editor is there.
+        assert officer_page.get_by_test_id("add-task").is_visible()
+        # The province plan is readable, not editable.
+        officer_page.goto(f"{live_server.url}/plans/{plan.pk}/")
+        assert officer_page.get_by_test_id("plan-state").inner_text() == "Đã ban hành"
+        assert officer_page.get_by_role("link", name="Giao cho cấp dưới").count() == 0
+    finally:
+        officer_context.close()
