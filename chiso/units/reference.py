@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,36 @@ class ChangeSpec:
     old_name: str = ""
 
 
+def _division_list(
+    path: Path,
+    *,
+    parent_column: str,
+    ref_prefix: str,
+    parent_ref: Callable[[str], str],
+    parent_known: Callable[[str], bool],
+    missing_parent: str,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+) -> tuple[list[UnitSpec], set[str]]:
+    """The units of one official list (districts, old or new communes) and their codes."""
+    rows = read_csv(path, ["code", "name", "division_type", parent_column])
+    specs = []
+    for row in rows:
+        _need(parent_known(row[parent_column]), path, row, missing_parent)
+        specs.append(
+            UnitSpec(
+                ref=f"{ref_prefix}:{row['code']}",
+                code=row["code"],
+                name=row["name"],
+                kind=_kind(row["division_type"], path, row),
+                parent_ref=parent_ref(row[parent_column]),
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
+        )
+    return specs, {row["code"] for row in rows}
+
+
 def read_reference(folder: Path) -> tuple[list[UnitSpec], list[ChangeSpec], list[str]]:
     """Read and check every file; returns what the database should hold, and notes. Writes nothing."""
     units: list[UnitSpec] = []
@@ -247,58 +278,37 @@ def read_reference(folder: Path) -> tuple[list[UnitSpec], list[ChangeSpec], list
             )
         )
 
-    district_path = folder / "legacy_districts_696.csv"
-    districts = read_csv(district_path, ["code", "name", "division_type", "province_code"])
-    for row in districts:
-        _need(row["province_code"] in old_by_code, district_path, row, _("mã tỉnh không tồn tại."))
-        units.append(
-            UnitSpec(
-                ref=f"vn-pre2025:district:{row['code']}",
-                code=row["code"],
-                name=row["name"],
-                kind=_kind(row["division_type"], district_path, row),
-                parent_ref=old_province_ref(row["province_code"]),
-                valid_from=None,
-                valid_to=LAST_OLD_DAY,
-            )
-        )
-    district_codes = {row["code"] for row in districts}
-
-    old_commune_path = folder / "legacy_communes_10051.csv"
-    old_communes = read_csv(
-        old_commune_path, ["code", "name", "division_type", "district_code", "province_code"]
+    district_specs, district_codes = _division_list(
+        folder / "legacy_districts_696.csv",
+        parent_column="province_code",
+        ref_prefix="vn-pre2025:district",
+        parent_ref=old_province_ref,
+        parent_known=old_by_code.__contains__,
+        missing_parent=_("mã tỉnh không tồn tại."),
+        valid_from=None,
+        valid_to=LAST_OLD_DAY,
     )
-    for row in old_communes:
-        _need(row["district_code"] in district_codes, old_commune_path, row, _("mã huyện không tồn tại."))
-        units.append(
-            UnitSpec(
-                ref=f"vn-pre2025:commune:{row['code']}",
-                code=row["code"],
-                name=row["name"],
-                kind=_kind(row["division_type"], old_commune_path, row),
-                parent_ref=f"vn-pre2025:district:{row['district_code']}",
-                valid_from=None,
-                valid_to=LAST_OLD_DAY,
-            )
-        )
-    old_commune_codes = {row["code"] for row in old_communes}
-
-    new_commune_path = folder / "communes_2025_3321.csv"
-    new_communes = read_csv(new_commune_path, ["code", "name", "division_type", "province_code"])
-    for row in new_communes:
-        _need(row["province_code"] in new_codes, new_commune_path, row, _("mã tỉnh không tồn tại."))
-        units.append(
-            UnitSpec(
-                ref=f"vn2025:commune:{row['code']}",
-                code=row["code"],
-                name=row["name"],
-                kind=_kind(row["division_type"], new_commune_path, row),
-                parent_ref=f"vn:province:{row['province_code']}",
-                valid_from=REFORM_DAY,
-                valid_to=None,
-            )
-        )
-    new_commune_codes = {row["code"] for row in new_communes}
+    old_commune_specs, old_commune_codes = _division_list(
+        folder / "legacy_communes_10051.csv",
+        parent_column="district_code",
+        ref_prefix="vn-pre2025:commune",
+        parent_ref=lambda code: f"vn-pre2025:district:{code}",
+        parent_known=district_codes.__contains__,
+        missing_parent=_("mã huyện không tồn tại."),
+        valid_from=None,
+        valid_to=LAST_OLD_DAY,
+    )
+    new_commune_specs, new_commune_codes = _division_list(
+        folder / "communes_2025_3321.csv",
+        parent_column="province_code",
+        ref_prefix="vn2025:commune",
+        parent_ref=lambda code: f"vn:province:{code}",
+        parent_known=new_codes.__contains__,
+        missing_parent=_("mã tỉnh không tồn tại."),
+        valid_from=REFORM_DAY,
+        valid_to=None,
+    )
+    units += district_specs + old_commune_specs + new_commune_specs
 
     mapping_path = folder / "ward_old_to_new_2025.csv"
     mapping = read_csv(mapping_path, ["old_ward_code", "is_partly_merged", "new_ward_codes"])
