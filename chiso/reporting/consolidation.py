@@ -44,6 +44,14 @@ OPS = {
 }
 
 
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored value without its trailing zeros: Decimal("95.5000") → 95.5, Decimal("2.0000") → 2."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
 def meets(task: Task, value: Decimal | None) -> bool | None:
     """Whether a reported value meets the task's measurable target (None: nothing to compare)."""
     if value is None or not task.has_measurable_target:
@@ -320,7 +328,7 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
             if row is None:
                 line.not_reported.append(unit)
                 continue
-            value = row["achieved_value"]
+            value = plain(row["achieved_value"])
             line.entries.append(
                 UnitEntry(
                     unit=unit,

@@ -53,7 +53,8 @@ def value_text(line: TaskLine) -> str:
     if line.value is None:
         return ""
     kind = _("Trung bình") if line.is_share else _("Tổng")
-    unit = f" {line.task.target_unit}" if line.task.target_unit else ""
+    unit = line.task.target_unit.strip()
+    unit = unit if unit == "%" else f" {unit}" if unit else ""
     text = f"{kind} {format_number(line.value)}{unit}"
     if line.task.has_measurable_target:
         text += _("; %(met)d/%(n)d đơn vị đạt chỉ tiêu") % {"met": line.met, "n": line.measured}
