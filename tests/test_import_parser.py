@@ -456,3 +456,77 @@ def test_source_positions(fmt, tmp_path):
     plan = parse(data)
     assert all(task.line for task in plan.tasks)
     assert plan.as_dict()["tasks"][0]["source"]["line"] == plan.tasks[0].line
+
+
+def test_issuer_and_motto_in_a_header_table():
+    document = new_document()
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text = "ỦY BAN NHÂN DÂN\nHUYỆN VỊ XUYÊN\n-------"
+    table.rows[0].cells[
+        1
+    ].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n---------------"
+    table.rows[1].cells[0].text = "Số: 154/KH-UBND"
+    table.rows[1].cells[1].text = "Vị Xuyên, ngày 31 tháng 5 năm 2021"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Cải thiện Chỉ số PAPI năm 2021")
+    add_table(
+        document,
+        HEADER,
+        [["1", "Tri thức công dân", "Tuyên truyền pháp luật", "Bài viết", "Phòng Tư pháp", "", "Năm 2021"]],
+    )
+    plan = parse(docx_bytes(document))
+    header = plan.header
+    assert header.issuer == "ỦY BAN NHÂN DÂN HUYỆN VỊ XUYÊN"
+    assert (header.number, header.place, header.issued_on) == ("154", "Vị Xuyên", dt.date(2021, 5, 31))
+    assert header.title == "Cải thiện Chỉ số PAPI năm 2021"
+    assert len(plan.tasks) == 1
+
+
+def test_heading_rows_in_a_table_without_a_criterion_column():
+    document = new_document()
+    plan_paragraphs(document, title="Nâng cao Chỉ số PAPI năm 2023")
+    table = add_table(
+        document,
+        ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian hoàn thành"],
+        [
+            ["1", "Nội dung “Tham gia của người dân ở cấp cơ sở”", None, None],
+            ["", "Tuyên truyền Luật Thực hiện dân chủ ở cơ sở", "Phòng Tư pháp", "Quý II/2023"],
+            ["2", "CÔNG KHAI, MINH BẠCH TRONG VIỆC RA QUYẾT ĐỊNH", None, None],
+            ["", "Công khai danh sách hộ nghèo", "Phòng Lao động - Thương binh và Xã hội", "Quý IV/2023"],
+            ["3", "Thủ tục hành chính công", None, None],
+            ["", "Niêm yết thủ tục hành chính", "Văn phòng HĐND và UBND", "Thường xuyên"],
+        ],
+    )
+    table.rows[5].cells[1].merge(table.rows[5].cells[3])
+    plan = parse(docx_bytes(document))
+    assert [(t.criterion_code, t.criterion_name, t.description) for t in plan.tasks] == [
+        ("1", "Tham gia của người dân ở cấp cơ sở", "Tuyên truyền Luật Thực hiện dân chủ ở cơ sở"),
+        ("2", "CÔNG KHAI, MINH BẠCH TRONG VIỆC RA QUYẾT ĐỊNH", "Công khai danh sách hộ nghèo"),
+        ("3", "Thủ tục hành chính công", "Niêm yết thủ tục hành chính"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_department_issuer_is_found_under_its_division(vi_xuyen_old):
+    from chiso.units.reference import create_bodies
+
+    create_bodies(vi_xuyen_old, "district_pre2025")
+    document = new_document()
+    for text in [
+        "UBND HUYỆN VỊ XUYÊN",
+        "PHÒNG NỘI VỤ",
+        "Số: 05/KH-PNV",
+        "Vị Xuyên, ngày 10 tháng 3 năm 2021",
+        "KẾ HOẠCH",
+        "Nâng cao Chỉ số PAPI năm 2021",
+    ]:
+        document.add_paragraph(text)
+    add_table(
+        document,
+        HEADER,
+        [["1", "Tri thức công dân", "Tuyên truyền pháp luật", "Bài viết", "Phòng Tư pháp", "", "Năm 2021"]],
+    )
+    plan = parse_document(docx_bytes(document), "plan.docx")
+    assert plan.header.issuer == "PHÒNG NỘI VỤ"
+    assert plan.issuer_unit["name"] == "Phòng Nội vụ"
+    assert plan.tasks[0].lead_resolved[0].unit_name == "Phòng Tư pháp"

@@ -280,6 +280,28 @@ def find_issuer_unit(header: PlanHeader, warnings: list[str]):
     level, name = header.issuer_level, header.issuer_name
     if not (level and name):
         level, name = issuer_parts(header.issuer)
+    if header.issuer_parent and header.issuer:
+        # A body under a division ("PHÒNG NỘI VỤ" under "UBND HUYỆN VỊ XUYÊN"): find the division,
+        # then the body among its units.
+        parent_level, parent_name = issuer_parts(header.issuer_parent)
+        if parent_level and parent_name:
+            parent_header = PlanHeader(
+                issuer=header.issuer_parent,
+                issuer_level=parent_level,
+                issuer_name=parent_name,
+                issued_on=header.issued_on,
+            )
+            parent_header.implements = header.implements
+            division = find_issuer_unit(parent_header, warnings)
+            if division is not None:
+                match = UnitIndex.for_issuer(division, header.issued_on).match(header.issuer)
+                if match.status == "matched":
+                    return Unit.objects.get(pk=match.unit_id)
+                warnings.append(
+                    _("Không tìm thấy “%(b)s” trong các đơn vị của %(d)s.")
+                    % {"b": header.issuer, "d": division.name}
+                )
+                return None
     if not (level and name):
         return None
     kinds = LEVEL_KINDS.get(level.lower())

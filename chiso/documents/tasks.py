@@ -434,7 +434,14 @@ def tasks_from_table(
                 last.criterion.name = _join(last.criterion.name, crit_text)
             continue
 
-        # 2. A group row: a dimension (or a framework) and nothing else.
+        # 2. A group row: a dimension (or a framework) and nothing else. In a table without a
+        # criterion column it is written in the task column, spanning the row or reading as a heading.
+        if (
+            description
+            and not any([lead, partner, time, target, output, dim_text, sub_text, crit_text])
+            and (_spans_row(row, roles) or _reads_as_heading(description))
+        ):
+            dim_text, description, content = description, "", False
         if not content:
             label = dim_text or crit_text or sub_text or (number_text if number is None else "")
             if not label:
@@ -453,8 +460,9 @@ def tasks_from_table(
                 dimension = _owner(number, dimension, warnings)
                 subdimension = Label(number, label, "subdimension", dimension)
                 continue
+            code, name = dimension_name(label)
             dimension = Label(
-                number or split_marker(label)[0], split_marker(label)[1] if not number else label, "dimension"
+                number or code, name if not number else dimension_name("1. " + label)[1], "dimension"
             )
             subdimension = None
             continue
@@ -534,6 +542,31 @@ def _owner(number: str, dimension: Label | None, warnings: list[str]) -> Label |
         )
         return Label(prefix, "", "dimension")
     return dimension
+
+
+def _spans_row(row: Row, roles: list[str | None]) -> bool:
+    """The task cell is merged over the cells to its right (a heading row)."""
+    try:
+        start = roles.index(C.TASK)
+    except ValueError:
+        return False
+    rest = row.cells[start + 1 :]
+    return bool(rest) and all(cell.hmerged for cell in rest)
+
+
+def _reads_as_heading(text: str) -> bool:
+    """A dimension heading: in capitals, quoted, "Chỉ số nội dung …", or a known dimension name."""
+    text = text.strip()
+    if len(text) > 150 or re.search(r"[.;]$", text):
+        return False
+    _, rest = split_marker(text)
+    if is_upper_text(rest):
+        return True
+    if re.match(r"^(chỉ số nội dung|chỉ số thành phần|nội dung|lĩnh vực|tiêu chí)\b", rest, re.I) and (
+        _QUOTED.search(rest) or ":" in rest
+    ):
+        return True
+    return any(name_score(rest, name) >= 0.8 and name_score(name, rest) >= 0.8 for name in KNOWN_DIMENSIONS)
 
 
 def _row_fields(texts: list[str], own: list[str], roles: list[str | None]) -> dict:
