@@ -530,3 +530,25 @@ def test_a_department_issuer_is_found_under_its_division(vi_xuyen_old):
     assert plan.header.issuer == "PHÒNG NỘI VỤ"
     assert plan.issuer_unit["name"] == "Phòng Nội vụ"
     assert plan.tasks[0].lead_resolved[0].unit_name == "Phòng Tư pháp"
+
+
+def test_roman_dimensions_with_numbered_criteria():
+    document = new_document()
+    plan_paragraphs(document, title="Nâng cao Chỉ số PAPI năm 2023")
+    add_table(
+        document,
+        ["TT", "Chỉ số nội dung/Tiêu chí thành phần", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện"],
+        [
+            ["I", "Tham gia của người dân ở cấp cơ sở", None, None, None],
+            ["1", "Tri thức công dân", "Tuyên truyền pháp luật", "Phòng Tư pháp", "Năm 2023"],
+            ["2", "Cơ hội tham gia", "Hướng dẫn bầu cử", "Phòng Nội vụ", "Quý II/2023"],
+            ["II", "Công khai, minh bạch", None, None, None],
+            ["1", "Tiếp cận thông tin", "Cung cấp thông tin", "Văn phòng HĐND và UBND", "Thường xuyên"],
+        ],
+    )
+    plan = parse(docx_bytes(document))
+    assert [(t.dimension_code, t.criterion_code, t.criterion_name) for t in plan.tasks] == [
+        ("I", "I.1", "Tri thức công dân"),
+        ("I", "I.2", "Cơ hội tham gia"),
+        ("II", "II.1", "Tiếp cận thông tin"),
+    ]

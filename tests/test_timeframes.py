@@ -80,6 +80,12 @@ ISSUE_EXAMPLES = [
     ("Từ tháng 6 đến tháng 12/2022", None, "range", D(2022, 12, 31)),
     ("Trước ngày 15/6", 2021, "by_date", D(2021, 6, 15)),
     ("Quý II/2024\nQuý IV/2024", None, "range", D(2024, 12, 31)),
+    ("Tháng 6-12/2022", None, "range", D(2022, 12, 31)),
+    ("Từ tháng 6 - tháng 12/2022", None, "range", D(2022, 12, 31)),
+    ("6/2022", None, "range", D(2022, 6, 30)),
+    ("Quý 1/2024", None, "quarter", D(2024, 3, 31)),
+    ("Hằng tháng", None, "continuous", None),
+    ("Giai đoạn 2023-2025", None, "range", D(2025, 12, 31)),
 ]
 
 

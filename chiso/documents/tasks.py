@@ -460,6 +460,9 @@ def tasks_from_table(
                 dimension = _owner(number, dimension, warnings)
                 subdimension = Label(number, label, "subdimension", dimension)
                 continue
+            if _nested(number, dimension):
+                subdimension = Label(_compose(dimension, number), label, "subdimension", dimension)
+                continue
             code, name = dimension_name(label)
             dimension = Label(
                 number or code, name if not number else dimension_name("1. " + label)[1], "dimension"
@@ -477,7 +480,9 @@ def tasks_from_table(
             code = code or (number if number and not is_top_level(number) else None)
             subdimension = Label(_compose(dimension, code), name, "subdimension", dimension)
         if crit_text:
-            if number and is_top_level(number) and C.SUBDIMENSION not in roles:
+            if _nested(number, dimension):
+                subdimension = Label(_compose(dimension, number), crit_text, "subdimension", dimension)
+            elif number and is_top_level(number) and C.SUBDIMENSION not in roles:
                 dimension = Label(number, crit_text, "dimension")
                 subdimension = None
             elif number:
@@ -617,10 +622,25 @@ def _continuation_args(f: dict) -> tuple:
     )
 
 
+def _nested(number: str | None, dimension: Label | None) -> bool:
+    """An arabic number under a roman or lettered dimension ("I" … "1", "2") is a sub-dimension."""
+    return bool(
+        number
+        and number.isdigit()
+        and dimension is not None
+        and dimension.code
+        and re.fullmatch(r"[IVXLC]+|[A-ZĐ]", dimension.code)
+    )
+
+
 def _compose(dimension: Label | None, code: str | None) -> str | None:
     if not code:
         return None
-    if re.fullmatch(r"[a-zđ]", code) and dimension is not None and dimension.code:
+    if (
+        (re.fullmatch(r"[a-zđ]", code) or (code.isdigit() and _nested(code, dimension)))
+        and dimension
+        and dimension.code
+    ):
         return f"{dimension.code}.{code}"
     return code
 

@@ -214,6 +214,10 @@ _QUARTER = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)\s*" + _YE
 _HALF = re.compile(r"\b0?6 thang\s*(dau|cuoi)(?:\s*nam)?(?:\s*/?\s*" + _YEAR + r")?")
 _NINE = re.compile(r"\b0?9 thang\s*dau(?:\s*nam)?(?:\s*/?\s*" + _YEAR + r")?")
 _MONTH = re.compile(r"\bthang\s*(\d{1,2})(?:\s*(?:/|nam|-)\s*" + _YEAR + r")?(?!\s*(?:/|-)\s*\d{1,2}\b)")
+_MONTH_SPAN = re.compile(
+    r"\bthang\s*(\d{1,2})\s*(?:-|–|den|toi)\s*(?:thang\s*)?(\d{1,2})\s*(?:/|nam|-)\s*" + _YEAR + r"\b"
+)
+_MONTH_YEAR = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*((?:19|20)\d{2})(?![\d/])")  # "6/2022"
 _YEAR_ONLY = re.compile(r"\b(?:trong |ca |het |cuoi )?nam\s*" + _YEAR + r"\b")
 _BARE_YEAR = re.compile(r"^" + _YEAR + r"$")
 _YEAR_SPAN = re.compile(_YEAR + r"\s*(?:-|–|den)\s*" + _YEAR)
@@ -255,7 +259,7 @@ def _point(folded: str, year: int | None) -> tuple[dt.date | None, dt.date | Non
         if day:
             return day, day, None
         return None, None, {k: v for k, v in (("day", first.day), ("month", first.month)) if v}
-    if month := _MONTH.search(folded):
+    if month := _MONTH.search(folded) or _MONTH_YEAR.search(folded):
         number = int(month.group(1))
         yr = _year4(month.group(2)) or year
         if 1 <= number <= 12:
@@ -317,6 +321,15 @@ def _parse_part(text: str, year: int | None, issued_on: dt.date | None) -> Timef
         if end is not None:
             return Timeframe(text, "by_date", due=end)
         return Timeframe(text, "by_date", partial=partial)
+
+    # Months of one year: "Tháng 6-12/2022", "tháng 6 đến tháng 12 năm 2022".
+    if span := _MONTH_SPAN.search(folded):
+        first, last = int(span.group(1)), int(span.group(2))
+        yr = _year4(span.group(3)) or own_year
+        if yr and 1 <= first <= last <= 12:
+            return Timeframe(
+                text, "range", start=dt.date(yr, first, 1), end=month_end(yr, last), due=month_end(yr, last)
+            )
 
     # A span: "Từ tháng 6 đến tháng 12/2022", "Quý I đến Quý III năm 2021", "từ ngày 01/12/2021 đến ngày 31/5/2022".
     span = _FROM_TO.search(folded)
@@ -385,7 +398,7 @@ def _parse_part(text: str, year: int | None, issued_on: dt.date | None) -> Timef
         partial = {k: v for k, v in (("day", first.day), ("month", first.month)) if v}
         return Timeframe(text, "date", partial=partial or None)
 
-    if month := _MONTH.search(folded):
+    if month := _MONTH.search(folded) or _MONTH_YEAR.search(folded):
         number = int(month.group(1))
         yr = _year4(month.group(2)) or own_year
         if 1 <= number <= 12:
@@ -436,6 +449,9 @@ def parse_timeframe(text: str | None, year: int | None = None, issued_on: dt.dat
     pieces = _split_parts(raw)
     if len(pieces) <= 1:
         return _parse_part(cleaned, year, issued_on)
+    whole = _parse_part(cleaned, year, issued_on)
+    if whole.kind == "range" and whole.start and whole.end and "\n" not in raw.strip():
+        return whole  # "Từ tháng 6 - tháng 12/2022": one span, not two parts
     parts = tuple(_parse_part(_clean(piece), year, issued_on) for piece in pieces)
     return _combine(cleaned, parts)
 
