@@ -90,6 +90,24 @@ def test_coordinator_writes_issues_cascades_and_officer_opens_the_draft(
     assert "hạn 30/09/2026" in rows.nth(0).inner_text()
     assert "hồ sơ" not in rows.nth(2).inner_text() and "≥ 95" in rows.nth(2).inner_text()
 
+    # Edit a row in place, cancel another edit, move a row up and back.
+    first = rows.nth(0)
+    first.get_by_role("link", name="Sửa").click()
+    form_row = page.locator("tr.task-form-row")
+    form_row.get_by_label("Chỉ tiêu (như văn bản)").fill("Tối thiểu 90% các thôn")
+    form_row.get_by_label("Chỉ tiêu đo được: giá trị").fill("")
+    form_row.get_by_label("Chỉ tiêu đo được: so sánh").select_option("")
+    form_row.get_by_role("button", name="Lưu nhiệm vụ").click()
+    page.locator("tr.task-row", has_text="Tối thiểu 90% các thôn").wait_for()
+    assert "các thôn ≥ 90 %" in rows.nth(0).inner_text()
+    rows.nth(1).get_by_role("link", name="Sửa").click()
+    page.locator("tr.task-form-row").get_by_role("link", name="Hủy").click()
+    page.locator("tr.task-form-row").wait_for(state="detached")
+    rows.nth(1).get_by_role("button", name="Lên").click()
+    page.locator("tr.task-row").first.filter(has_text=TASKS[1][0]).wait_for()
+    page.locator("tr.task-row").first.get_by_role("button", name="Xuống").click()
+    page.locator("tr.task-row").first.filter(has_text=TASKS[0][0]).wait_for()
+
     # Issue, with confirmation.
     page.get_by_role("link", name="Ban hành", exact=True).click()
     page.get_by_label("Số, ký hiệu").fill("21/KH-UBND")

@@ -407,3 +407,20 @@ def test_body_helper_units_are_valid_assignees(tuyen_quang, idx):
     plan = draft_plan(tuyen_quang, idx)
     task = services.add_task(None, plan, task_data(idx, "1.1", [dept]))
     assert task.lead_display == "Sở Thử nghiệm"
+
+
+def test_a_draft_may_hold_a_future_date_but_is_not_issued_in_the_future(tuyen_quang, commune, idx):
+    future = dt.date.today() + dt.timedelta(days=10)
+    plan = draft_plan(
+        tuyen_quang,
+        idx,
+        number_symbol="8/KH-UBND",
+        issued_on=future.strftime("%d/%m/%Y"),
+        year_from=future.year,
+    )
+    services.add_task(None, plan, task_data(idx, "1.1", [commune]))
+    with pytest.raises(ValidationError) as exc:
+        services.issue_plan(None, plan, version=plan.version, issued_on=future)
+    assert errors_of(exc)["issued_on"][0].startswith("Ngày ban hành: không được sau hôm nay")
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT

@@ -71,6 +71,8 @@ def test_viewer_of_upper_plan_cannot_edit(client, province_plan, officer):
     page = client.get(reverse("plan-detail", args=[province_plan.pk]))
     assert page.status_code == 200
     assert client.get(reverse("plan-edit", args=[province_plan.pk])).status_code == 403
+    task = province_plan.tasks.first()
+    assert client.get(reverse("task-edit", args=[province_plan.pk, task.pk]), **HX).status_code == 403
     assert client.get(reverse("plan-cascade", args=[province_plan.pk])).status_code == 403
 
 
@@ -417,3 +419,13 @@ def test_officer_role_cannot_cascade(client, province_plan, tuyen_quang):
     officer = make_user("so_officer", tuyen_quang, Role.OFFICER)
     login(client, officer)
     assert client.post(reverse("plan-cascade", args=[province_plan.pk]), {"units": []}).status_code == 403
+
+
+def test_superuser_writes_for_any_province(client, superuser, tuyen_quang):
+    login(client, superuser)
+    page = client.get(reverse("plan-create")).content.decode()
+    assert "Tỉnh Tuyên Quang" in page
+    response = client.post(
+        reverse("plan-create"), {"issuer": tuyen_quang.pk, "title": "Kế hoạch", "year_from": "2026"}
+    )
+    assert response.status_code == 302

@@ -221,6 +221,15 @@ def issue_plan(
             raise ValidationError(
                 {"__all__": [_("Kế hoạch chưa có nội dung và nhiệm vụ nào, chưa thể ban hành.")]}
             )
+        today = timezone.localdate()
+        if cleaned.issued_on > today:
+            raise ValidationError(
+                {
+                    "issued_on": [
+                        _("Ngày ban hành: không được sau hôm nay (%(d)s).") % {"d": short_date(today)}
+                    ]
+                }
+            )
         locked.number, locked.symbol, locked.issued_on = cleaned.number, cleaned.symbol, cleaned.issued_on
         if locked.issued_on.year > locked.year_to:
             raise ValidationError(

@@ -614,11 +614,6 @@ def clean_plan_input(
         else:
             upper_plan = None
 
-    if issued_on and issued_on > timezone.localdate():
-        errors.add(
-            "issued_on",
-            _("Ngày ban hành: không được sau hôm nay (%(d)s).") % {"d": short_date(timezone.localdate())},
-        )
     if issued_on and year_from and issued_on.year > (year_to or year_from):
         errors.add(
             "issued_on", _("Ngày ban hành: năm %(y)d nằm sau thời kỳ của kế hoạch.") % {"y": issued_on.year}

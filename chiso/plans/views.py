@@ -113,9 +113,9 @@ def plan_list(request):
 
 
 def editable_units(user) -> list[Unit]:
-    """Units whose plans the user may write: their memberships with an EDIT role."""
+    """Units whose plans the user may write: their memberships with an EDIT role (superusers: the provinces)."""
     if user.is_superuser:
-        return []
+        return list(Unit.objects.current().filter(parent__isnull=True).order_by("name"))
     roles = [Role.ADMIN, Role.COORDINATOR, Role.OFFICER]
     return [
         m.unit
@@ -321,6 +321,8 @@ def _back_to_plan(plan: Plan, anchor: str = "tasks") -> HttpResponseRedirect:
 def task_new(request, pk: int):
     plan = get_plan(request, pk)
     if request.method == "GET":
+        if not _permissions(request.user, plan)["can_edit"]:
+            raise PermissionDenied
         if not is_htmx(request):
             context = _detail_context(request, plan, new_row=True)
             return render(request, "plans/plan_detail.html", context)
@@ -360,6 +362,8 @@ def task_edit(request, pk: int, task_pk: int):
     plan = get_plan(request, pk)
     task = _task_with_relations(plan, task_pk)
     if request.method == "GET":
+        if not _permissions(request.user, plan)["can_edit"]:
+            raise PermissionDenied
         if not is_htmx(request):
             return redirect(f"{reverse('plan-detail', args=[plan.pk])}?edit={task.pk}#task-{task.pk}")
         context = _task_context(request, plan, task, values=_task_form_values(plan, task), errors={})
@@ -684,7 +688,7 @@ def plan_create(request):
             issuers = [issuer, *issuers]
     elif len(issuers) == 1:
         issuer = issuers[0]
-    if not issuers and not request.user.is_superuser:
+    if not issuers:
         raise PermissionDenied
     if request.method == "GET":
         values = _default_values(issuer)
