@@ -62,8 +62,12 @@ def role_of(header: str) -> str | None:
         return LEAD
     if "phoi hop" in h:
         return PARTNER
-    if re.search(r"\b(thoi gian|thoi han|tien do|moc thoi gian|han hoan thanh|thoi diem)\b", h):
+    if re.search(
+        r"\b(thoi gian|thoi han|tien do|moc thoi gian|han hoan thanh|thoi diem|moc hoan thanh)\b", h
+    ):
         return TIME
+    if re.search(r"\b(phan cong|trach nhiem)\b", h) and "chu tri" not in h:
+        return IMPLEMENTER
     if re.search(
         r"\b(don vi|co quan|bo phan|trach nhiem)\b.*\bthuc hien\b|\bthuc hien\b.*\b(don vi|co quan)\b", h
     ) or h in {

@@ -291,6 +291,13 @@ def parse_header(paragraphs: list[str]) -> PlanHeader:
                 break
             if title_parts and text.endswith(".") and len(text) > 120:
                 break
+            # Plain text may run the title and the preamble together: "… năm 2021 Thực hiện Kế hoạch số …".
+            cut = re.search(r"\s(?=(?:Thực hiện|Căn cứ|Triển khai|Nhằm|Để)\s)", text)
+            if cut and cut.start() > 10 and len(text) > 120:
+                title_parts.append(text[: cut.start()])
+                paragraphs = list(paragraphs)
+                paragraphs[index] = text[cut.start() + 1 :]
+                break
             title_parts.append(text)
             index += 1
         body_start = index

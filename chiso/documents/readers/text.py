@@ -185,11 +185,15 @@ def _emission(text: str, role: str | None) -> float:
     if role == C.OUTPUT:
         return 1.5 if _DOC_WORDS.match(folded) else 0.0
     if role == C.TASK:
-        return 1.0 if len(text) >= 40 else 0.3
-    if role in (C.DIMENSION, C.SUBDIMENSION, C.CRITERION):
-        if re.match(r"^[a-zđ]\)\s", text):
-            return 2.0
-        return 0.8 if len(text) < 90 and not re.search(r"[.;:]$", text) else -0.5
+        return 1.0 if len(text) >= 25 else 0.3
+    marked = bool(re.match(r"^[a-zđ]\)\s", text))
+    short = len(text) < 90 and not re.search(r"[.;:]$", text)
+    if role == C.SUBDIMENSION:
+        return 2.0 if marked else (0.2 if short else -0.5)
+    if role == C.CRITERION:
+        return 1.5 if marked else (0.8 if short else -0.5)
+    if role == C.DIMENSION:
+        return -0.5 if marked else (0.5 if short else -0.5)
     return -0.5
 
 
@@ -213,6 +217,8 @@ def rebuild_rows(lines: list[str], roles: list[str | None]) -> list[list[str]]:
                     continue
                 if c > p:
                     move = -0.1 * (c - p - 1)  # cells left empty
+                    if roles[p] == C.NUMBER and roles[c] in (C.DIMENSION, C.CRITERION):
+                        move += 0.5  # a dimension's name follows its number
                 elif c == p:
                     move = (
                         -0.6
