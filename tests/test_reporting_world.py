@@ -34,8 +34,8 @@ COMMUNES = ["Xã Một", "Xã Hai", "Xã Ba", "Xã Bốn", "Xã Năm", "Xã Sáu
 TARGETS = {
     1: ("Có ít nhất 95% hồ sơ giải quyết đúng hạn", "Thường xuyên"),
     2: ("Ít nhất 01 đợt/năm", "Thường xuyên"),
-    3: ("Theo kế hoạch của huyện", "Trước ngày 31/3/2022"),
-    4: ("Theo kế hoạch của huyện", "Quý IV/2022"),
+    3: ("Theo kế hoạch của huyện", "Trước ngày 31/3/{year}"),
+    4: ("Theo kế hoạch của huyện", "Quý IV/{year}"),
     5: ("Theo kế hoạch của huyện", "Thường xuyên"),
 }
 
@@ -74,7 +74,7 @@ def quick_user(username: str, unit: Unit, role: str, email: str = ""):
     return user
 
 
-def build_world(version=None) -> World:
+def build_world(version=None, year: int = 2022) -> World:
     province = Unit.objects.get(ref="vn-pre2025:province:02")
     district = Unit(
         parent=province,
@@ -91,7 +91,7 @@ def build_world(version=None) -> World:
         departments.append(unit)
     communes = []
     for name in COMMUNES:
-        valid_to = dt.date(2022, 6, 30) if name == "Xã Tám" else None
+        valid_to = dt.date(year, 6, 30) if name == "Xã Tám" else None
         unit = Unit(
             parent=district, name=name, kind="commune", valid_from=dt.date(2000, 1, 1), valid_to=valid_to
         )
@@ -103,9 +103,9 @@ def build_world(version=None) -> World:
         None,
         district,
         {
-            "title": "Nâng cao Chỉ số PAPI năm 2022",
-            "year_from": 2022,
-            "year_to": 2022,
+            "title": f"Nâng cao Chỉ số PAPI năm {year}",
+            "year_from": year,
+            "year_to": year,
             "place": "Thử Nghiệm",
             "frameworks": [version.pk],
             "signer_authority": "TM. ỦY BAN NHÂN DÂN",
@@ -131,7 +131,7 @@ def build_world(version=None) -> World:
                     "number": f"{d}.{j}",
                     "text": f"Nhiệm vụ {d}.{j}",
                     "target_text": target,
-                    "timeframe_text": timeframe,
+                    "timeframe_text": timeframe.format(year=year),
                     "criteria": [criterion(version, f"{d}.1").pk],
                     "leads": leads,
                     "partners": partners,
@@ -139,7 +139,7 @@ def build_world(version=None) -> World:
             )
     plan.refresh_from_db()
     plan = plan_services.issue_plan(
-        None, plan, version=plan.version, issued_on=dt.date(2022, 2, 15), number_symbol="12/KH-UBND"
+        None, plan, version=plan.version, issued_on=dt.date(year, 2, 15), number_symbol="12/KH-UBND"
     )
     rounds = services.create_rounds(None, plan, generate_for_plan(plan, "six_monthly", SCHEDULE))
     coordinator = quick_user("ndv", district, Role.COORDINATOR, email="ndv@example.org")
@@ -150,6 +150,31 @@ def build_world(version=None) -> World:
     world = World(district, departments, communes, plan, rounds, coordinator, officers, extra)
     world.tasks = {t.number: t for t in plan.tasks.all()}
     return world
+
+
+def live_round(world: World) -> ReportingRound:
+    """A round open today (for pages and the browser, which run on the real clock)."""
+    from django.utils import timezone
+
+    from chiso.core.workdays import add_working_days, next_working_day
+
+    today = timezone.localdate()
+    due = next_working_day(today + dt.timedelta(days=7))
+    lock = add_working_days(due, 3)
+    return services.create_round(
+        None,
+        world.plan,
+        {
+            "title": f"Báo cáo kiểm thử {today:%d/%m/%Y}",
+            "kind": "custom",
+            "period_start": dt.date(today.year, 1, 1),
+            "period_end": today,
+            "opens_on": today - dt.timedelta(days=7),
+            "due_on": due,
+            "locks_on": lock,
+            "coordinator_due_on": lock,
+        },
+    )
 
 
 def fill(

@@ -85,6 +85,7 @@ def initiative_counts(unit_ids: Iterable[int], year: int) -> dict[int, int]:
     return dict(
         Initiative.objects.filter(unit_id__in=list(unit_ids), year=year)
         .exclude(rating=Initiative.Rating.REJECTED)
+        .order_by()
         .values("unit_id")
         .annotate(n=Count("id"))
         .values_list("unit_id", "n")

@@ -321,6 +321,7 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
     initiatives = dict(
         Initiative.objects.filter(unit_id__in=unit_ids, year=rnd.period_end.year)
         .exclude(rating=Initiative.Rating.REJECTED)
+        .order_by()
         .values("unit_id")
         .annotate(n=Count("id"))
         .values_list("unit_id", "n")

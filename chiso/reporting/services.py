@@ -141,6 +141,14 @@ def parse_number(raw: Any, field: str) -> Decimal | None:
     return value
 
 
+def plain_number(value: Decimal) -> str:
+    """A stored value as people type it: Decimal("95.5000") → "95,5", Decimal("2.0000") → "2"."""
+    value = value.normalize()
+    if value == value.to_integral():
+        value = value.quantize(Decimal(1))
+    return f"{value:f}".replace(".", ",")
+
+
 # ---------------------------------------------------------------------------------------------
 # Rounds
 

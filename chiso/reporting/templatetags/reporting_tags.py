@@ -1,0 +1,46 @@
+"""Small helpers for the reporting templates."""
+
+from django import template
+from django.utils.html import format_html
+
+from chiso.documents.model import format_number
+from chiso.reporting.status import LIGHT_CSS, Light
+
+register = template.Library()
+
+
+@register.filter
+def light_css(light: str) -> str:
+    """The Bootstrap colour of a traffic light."""
+    return LIGHT_CSS.get(light, "secondary")
+
+
+@register.simple_tag
+def light_badge(light: str, title: str = ""):
+    label = Light(light).label if light in Light.values else light
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{}" data-light="{}" title="{}">{}</span>',
+        LIGHT_CSS.get(light, "secondary"),
+        light,
+        title,
+        label,
+    )
+
+
+@register.filter
+def vnnum(value, decimals=None):
+    """95.5 → "95,5"; 1234 → "1.234"; None → ""."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_number(value, int(decimals) if decimals not in (None, "") else None)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
