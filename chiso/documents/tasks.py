@@ -875,8 +875,8 @@ def tasks_from_prose(
             current.description = current.description + " " + text
             current_is_title = False
             continue
-        if text.startswith("(") and text.endswith(")"):
-            continue  # "(Có Phụ lục kèm theo)"
+        if re.fullmatch(r"\(.*\)\s*[.;]?", text, flags=re.S):
+            continue  # "(Có Phụ lục kèm theo)", "(Nhiệm vụ … tại Phụ lục kèm theo)."
 
         inline = _labels_in(text)
         eligible = (in_tasks_section and dimension is not None) or inline
