@@ -1,9 +1,12 @@
 """Small helpers for the reporting templates."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 
 from chiso.documents.model import format_number
+from chiso.reporting.consolidation import plain
 from chiso.reporting.status import LIGHT_CSS, Light
 
 register = template.Library()
@@ -32,6 +35,8 @@ def vnnum(value, decimals=None):
     """95.5 → "95,5"; 1234 → "1.234"; None → ""."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Decimal):
+        value = plain(value)
     try:
         return format_number(value, int(decimals) if decimals not in (None, "") else None)
     except (TypeError, ValueError):
