@@ -429,3 +429,37 @@ def test_superuser_writes_for_any_province(client, superuser, tuyen_quang):
         reverse("plan-create"), {"issuer": tuyen_quang.pk, "title": "Kế hoạch", "year_from": "2026"}
     )
     assert response.status_code == 302
+
+
+def test_editing_a_lower_plan_keeps_its_upper_plan(client, officer, province_plan, commune):
+    cascade_plan(None, province_plan)
+    draft = Plan.objects.get(upper_plan=province_plan, issuer=commune)
+    login(client, officer)
+    page = client.get(reverse("plan-edit", args=[draft.pk])).content.decode()
+    assert f'<option value="{province_plan.pk}" selected>' in page
+    # Saving the form as shown changes nothing but the version.
+    from chiso.plans.views import _plan_form_values
+
+    values = _plan_form_values(draft)
+    data = {
+        key: value
+        for key, value in values.items()
+        if key not in ("sections", "references", "deadlines", "frameworks") and value is not None
+    }
+    data.update(
+        {
+            "frameworks": values["frameworks"],
+            "section_heading": [s["heading"] for s in values["sections"]],
+            "section_body": [s["body"] for s in values["sections"]],
+            "section_depth": [s["depth"] for s in values["sections"]],
+            "section_key": [s["key"] for s in values["sections"]],
+            "deadline_label": [d["label"] for d in values["deadlines"]],
+            "deadline_due_on": [d["due_on"] for d in values["deadlines"]],
+        }
+    )
+    response = client.post(reverse("plan-edit", args=[draft.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Plan.objects.get(pk=draft.pk)
+    assert saved.upper_plan == province_plan and saved.version == draft.version + 1
+    assert [s.heading for s in saved.sections.all()] == [s.heading for s in draft.sections.all()]
+    assert saved.deadlines.count() == draft.deadlines.count()

@@ -24,7 +24,6 @@ from chiso.plans.groups import expand_groups
 from chiso.plans.models import (
     Plan,
     PlanDeadline,
-    PlanReference,
     PlanSection,
     PlanState,
     Task,
@@ -164,7 +163,6 @@ def _draft_for(actor, upper, entry: Assigned, tasks, criteria, versions, section
     )
     audit.save_audited(lower, actor, note=_("Giao thực hiện Kế hoạch %(ns)s") % {"ns": upper.number_symbol})
     lower.frameworks.set(versions)
-    PlanReference.objects.create(plan=lower, kind=PlanReference.Kind.IMPLEMENTS, target=upper, position=1)
     adapted = [s for s in sections if s.key != PlanSection.Key.ORGANISATION]
     new_sections = [
         PlanSection(

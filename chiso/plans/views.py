@@ -553,6 +553,8 @@ def _form_context(request, plan: Plan | None, form, errors, issuers=None) -> dic
     upper_choices = list(
         visible.filter(year_from__lte=year + 1, year_to__gte=year - 1).order_by("-issued_on")[:200]
     )
+    if plan is not None and plan.upper_plan_id and plan.upper_plan_id not in {p.pk for p in upper_choices}:
+        upper_choices.insert(0, plan.upper_plan)  # the current choice stays selectable whatever its year
     return {
         "plan": plan,
         "form": form,
