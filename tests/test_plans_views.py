@@ -463,3 +463,35 @@ def test_editing_a_lower_plan_keeps_its_upper_plan(client, officer, province_pla
     assert saved.upper_plan == province_plan and saved.version == draft.version + 1
     assert [s.heading for s in saved.sections.all()] == [s.heading for s in draft.sections.all()]
     assert saved.deadlines.count() == draft.deadlines.count()
+
+
+def test_officer_edits_a_child_task_in_the_form_and_keeps_its_link(
+    client, officer, province_plan, commune, idx
+):
+    cascade_plan(None, province_plan)
+    draft = Plan.objects.get(upper_plan=province_plan, issuer=commune)
+    child = draft.tasks.first()
+    parent = child.parent_task
+    login(client, officer)
+    form = client.get(reverse("task-edit", args=[draft.pk, child.pk]), **HX).content.decode()
+    assert child.text in form
+    response = client.post(
+        reverse("task-edit", args=[draft.pk, child.pk]),
+        {
+            "version": child.version,
+            "text": "Cụ thể hóa: tuyên truyền tại 12 thôn",
+            "criteria": [c.pk for c in child.criteria.all()],
+            "leads": [ref(commune)],
+            "target_text": "100% các thôn",
+            "timeframe_text": "Quý II/2026",
+            "due_on": "15/05/2026",
+        },
+        **HX,
+    )
+    assert response.status_code == 200
+    child.refresh_from_db()
+    assert child.parent_task == parent and child.text == "Cụ thể hóa: tuyên truyền tại 12 thôn"
+    assert child.due_on == dt.date(2026, 5, 15)
+    # The hand-set due date shows in the form next time (it differs from what the text says).
+    form = client.get(reverse("task-edit", args=[draft.pk, child.pk]), **HX).content.decode()
+    assert 'name="due_on" value="15/05/2026"' in form

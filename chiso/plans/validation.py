@@ -931,6 +931,8 @@ def clean_task_input(data: Mapping, *, plan, task=None, user=None, partial: bool
     if result.start_on and result.end_on and result.end_on < result.start_on:
         errors.add("end_on", _("Kết thúc: phải sau ngày bắt đầu."))
 
+    # The link to the upper task is kept unless the request sets it (forms do not show it).
+    result.parent_task = task.parent_task if task is not None else None
     if "parent_task" in data:
         raw = get_value(data, "parent_task", "")
         if str(raw).strip():

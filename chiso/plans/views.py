@@ -248,12 +248,20 @@ def _task_form_values(plan: Plan, task: Task | None, post=None) -> dict:
             values[name] = _fmt_date(values[name])
         value = task.target_value
         values["target_value"] = "" if value is None else f"{value.normalize():f}".replace(".", ",")
+        from chiso.plans.timeframes import parse_timeframe
+
+        parsed = parse_timeframe(task.timeframe_text, year=plan.year_from, issued_on=plan.issued_on)
+        if task.due_on and task.due_on != parsed.due:
+            values["due_on_override"] = _fmt_date(
+                task.due_on
+            )  # a due date set by hand, not read from the text
         values["criteria"] = [(str(c.pk), f"{c.code} {c.name_vi}") for c in task.criteria.all()]
         values["leads"] = [(a.ref, a.display) for a in task.leads]
         values["partners"] = [(a.ref, a.display) for a in task.partners]
         values["version"] = task.version
         return values
     values = {key: post.get(key, "") for key in post}
+    values["due_on_override"] = post.get("due_on", "")
     ids = [v for v in post.getlist("criteria") if v.isdigit()]
     names = {str(c.pk): f"{c.code} {c.name_vi}" for c in Criterion.objects.filter(pk__in=ids)}
     values["criteria"] = [(v, names.get(v, v)) for v in post.getlist("criteria")]
