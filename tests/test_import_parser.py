@@ -552,3 +552,23 @@ def test_roman_dimensions_with_numbered_criteria():
         ("I", "I.2", "Cơ hội tham gia"),
         ("II", "II.1", "Tiếp cận thông tin"),
     ]
+
+
+def test_automatically_numbered_row_numbers_in_cells():
+    document = new_document()
+    plan_paragraphs(document, title="Nâng cao Chỉ số PAPI năm 2023")
+    table = add_table(
+        document,
+        ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện"],
+        [
+            ["", "Tuyên truyền pháp luật", "Phòng Tư pháp", "Năm 2023"],
+            ["", "Hướng dẫn bầu cử", "Phòng Nội vụ", "Quý II/2023"],
+        ],
+    )
+    for row in table.rows[1:]:
+        row.cells[0].paragraphs[0].style = document.styles["List Number"]
+    plan = parse(docx_bytes(document))
+    assert [t.description for t in plan.tasks] == ["Tuyên truyền pháp luật", "Hướng dẫn bầu cử"]
+    reader = read_document(docx_bytes(document), "plan.docx")
+    table_block = [b for b in reader.blocks if hasattr(b, "rows")][0]
+    assert [row.cells[0].text for row in table_block.rows[1:]] == ["1.", "2."]

@@ -358,8 +358,9 @@ class _Walker:
                 text, new_page = self.paragraph_text(child)
                 label = self.numbering.label(child)
                 text = clean_line(text)
-                if label and text:
-                    text = f"{label} {text}"
+                if label:
+                    # An automatically numbered "TT" cell holds only its number.
+                    text = f"{label} {text}" if text else label
                 if text:
                     lines.append(text)
             elif child.tag == f"{W}tbl":
