@@ -228,9 +228,7 @@ def _finish(task: RawTask, header: PlanHeader, plan_framework: str | None) -> Pa
         section=(dimension.printed if dimension else None) or task.section,
         framework=framework,
         criterion_code=criterion.code if criterion else None,
-        criterion_name=one_line(criterion.name)
-        if criterion and criterion.name
-        else (one_line(dimension.name) if dimension and criterion is dimension else None),
+        criterion_name=one_line(criterion.name) if criterion and criterion.name else None,
         dimension_code=dimension.code if dimension else None,
         dimension_name=one_line(dimension.name) if dimension else None,
         description=one_line(task.description),

@@ -780,7 +780,6 @@ def tasks_from_prose(
     current_is_title = False
     pending_label: str | None = None  # a label whose units follow on the next lines
     labelled_items: list[RawTask] = []
-    item_paragraph: Paragraph | None = None
 
     def close_item():
         nonlocal current, current_is_title, pending_label
@@ -891,7 +890,6 @@ def tasks_from_prose(
             current.framework = section_framework
             current.section = section_title
             current.dimension = dimension
-            item_paragraph = paragraph
             current_is_title = not _complete(text) and len(text) < 120
             continue
         description = text[: inline[0][2]].strip(" -–;") if inline else text
@@ -911,10 +909,8 @@ def tasks_from_prose(
         else:
             labelled_items.append(task)
         current = task
-        item_paragraph = paragraph
         current_is_title = not _complete(text) and len(text) < 120 and not inline
 
-    del item_paragraph
     for task in labelled_items:
         if task not in tasks and (task.lead or task.partner):
             tasks.append(task)

@@ -197,9 +197,10 @@ def _emission(text: str, role: str | None) -> float:
     return -0.5
 
 
-def rebuild_rows(lines: list[str], roles: list[str | None]) -> list[list[str]]:
-    """Cells of a table copied one cell per line: the most likely placement of each line in a
-    column (Viterbi over columns; a row ends when the column goes back)."""
+def rebuild_rows(lines: list[str], roles: list[str | None]) -> list[tuple[list[str], int]]:
+    """Cells of a table copied one cell per line, each row with the index of its first line: the
+    most likely placement of each line in a column (Viterbi over columns; a row ends when the
+    column goes back)."""
     n, width = len(lines), len(roles)
     if not n or not width:
         return []
@@ -237,17 +238,18 @@ def rebuild_rows(lines: list[str], roles: list[str | None]) -> list[list[str]]:
         column = back[i][column]
         path.append(column)
     path.reverse()
-    rows: list[list[str]] = []
+    rows: list[tuple[list[str], int]] = []
     current: list[str] = [""] * width
+    first = 0
     previous_column = -1
-    for line, column in zip(lines, path, strict=False):
+    for index, (line, column) in enumerate(zip(lines, path, strict=False)):
         if column < previous_column or (column == previous_column and roles[column] in (C.NUMBER, C.TIME)):
-            rows.append(current)
-            current = [""] * width
+            rows.append((current, first))
+            current, first = [""] * width, index
         current[column] = (current[column] + " " + line).strip() if current[column] else line
         previous_column = column
     if any(current):
-        rows.append(current)
+        rows.append((current, first))
     return rows
 
 
@@ -290,11 +292,8 @@ def _flattened_table(raw_lines: list[str], index: int, deadline: Deadline) -> tu
         if len(body) % 500 == 0:
             deadline.check()
     rows = [Row([Cell(name) for name in names], line=index + 1, header=True)]
-    cursor = 0
-    for cells in rebuild_rows(body, roles):
-        filled = sum(1 for cell in cells if cell)
-        line = numbers[cursor] if cursor < len(numbers) else None
-        cursor += max(1, sum(len(cell.split(" ")) and 1 for cell in cells if cell))
-        rows.append(Row([Cell(cell) for cell in cells], line=line))
-        del filled
+    for cells, first in rebuild_rows(body, roles):
+        rows.append(
+            Row([Cell(cell) for cell in cells], line=numbers[first] if first < len(numbers) else None)
+        )
     return Table(rows, line=index + 1), j
