@@ -97,7 +97,7 @@ class PlanDeadline:
     by: str | None = None
 
     def as_dict(self) -> dict:
-        data = {"what": self.what, "due": self.due.isoformat() if self.due else None, "text": self.text}
+        data: dict = {"what": self.what, "due": self.due.isoformat() if self.due else None, "text": self.text}
         if self.period:
             data["period"] = self.period
         if self.start or self.end:

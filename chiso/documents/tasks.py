@@ -93,7 +93,7 @@ def row_number(text: str) -> str | None:
 
 
 def is_top_level(code: str | None) -> bool:
-    return bool(code) and "." not in code
+    return bool(code) and "." not in (code or "")
 
 
 def split_marker(text: str) -> tuple[str | None, str]:

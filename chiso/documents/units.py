@@ -384,14 +384,14 @@ def match_unit(name: str, candidates: list[Candidate], threshold: float = 0.75) 
         queries.add(re.sub(r"[^0-9a-z ]+", " ", stripped).strip())
     scored: list[tuple[float, Candidate]] = []
     for candidate in candidates:
-        best = 0.0
+        score = 0.0
         for query in queries:
             for candidate_key in candidate.keys:
-                best = max(best, score_name(query, candidate_key))
-                if best == 1.0:
+                score = max(score, score_name(query, candidate_key))
+                if score == 1.0:
                     break
-        if best >= threshold:
-            scored.append((best, candidate))
+        if score >= threshold:
+            scored.append((score, candidate))
     if not scored:
         return UnitMatch(name, kind, "post" if kind == "post" else "unmatched")
     scored.sort(key=lambda item: -item[0])

@@ -249,16 +249,16 @@ def _point(folded: str, year: int | None) -> tuple[dt.date | None, dt.date | Non
     if quarter := _QUARTER.search(folded):
         yr = _year4(quarter.group(2)) or year
         if yr:
-            first, last = quarter_bounds(yr, ROMAN[quarter.group(1)])
-            return first, last, None
+            opening, closing = quarter_bounds(yr, ROMAN[quarter.group(1)])
+            return opening, closing, None
         return None, None, {"quarter": ROMAN[quarter.group(1)]}
-    dates = find_dates(folded, year)
-    if dates:
-        first = dates[0]
-        day = first.date
+    found = find_dates(folded, year)
+    if found:
+        earliest = found[0]
+        day = earliest.date
         if day:
             return day, day, None
-        return None, None, {k: v for k, v in (("day", first.day), ("month", first.month)) if v}
+        return None, None, {k: v for k, v in (("day", earliest.day), ("month", earliest.month)) if v}
     if month := _MONTH.search(folded) or _MONTH_YEAR.search(folded):
         number = int(month.group(1))
         yr = _year4(month.group(2)) or year
@@ -314,7 +314,8 @@ def _parse_part(text: str, year: int | None, issued_on: dt.date | None) -> Timef
             return Timeframe(
                 text, "event", offset_days=int(match.group(1)), working_days=bool(match.group(2))
             )
-        tail = folded[_BY_DATE.search(folded).end() :]
+        trigger = _BY_DATE.search(folded)
+        tail = folded[trigger.end() :] if trigger else folded
         start, end, partial = _point(tail, own_year)
         if end is None and partial is None:
             start, end, partial = _point(folded, own_year)
@@ -381,21 +382,21 @@ def _parse_part(text: str, year: int | None, issued_on: dt.date | None) -> Timef
             return Timeframe(text, "quarter", start=start, end=end, due=end)
         return Timeframe(text, "quarter", partial={"quarter": number})
 
-    dates = find_dates(folded, own_year)
-    if dates:
-        first = dates[0]
-        if first.date and first.day is not None:
-            return Timeframe(text, "date", start=first.date, end=first.date, due=first.date)
-        if first.day is None and first.month and first.year:
+    written = find_dates(folded, own_year)
+    if written:
+        when = written[0]
+        if when.date and when.day is not None:
+            return Timeframe(text, "date", start=when.date, end=when.date, due=when.date)
+        if when.day is None and when.month and when.year:
             # "tháng 3 năm 2022" written as a long date without a day: the month.
             return Timeframe(
                 text,
                 "range",
-                start=dt.date(first.year, first.month, 1),
-                end=month_end(first.year, first.month),
-                due=month_end(first.year, first.month),
+                start=dt.date(when.year, when.month, 1),
+                end=month_end(when.year, when.month),
+                due=month_end(when.year, when.month),
             )
-        partial = {k: v for k, v in (("day", first.day), ("month", first.month)) if v}
+        partial = {k: v for k, v in (("day", when.day), ("month", when.month)) if v}
         return Timeframe(text, "date", partial=partial or None)
 
     if month := _MONTH.search(folded) or _MONTH_YEAR.search(folded):

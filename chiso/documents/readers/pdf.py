@@ -158,7 +158,7 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Document:
     vocabulary = _Vocabulary()
     # Per page: its lines outside tables, and its tables as pending cells (joined once the
     # vocabulary of the whole document is known).
-    items: list[tuple[float, int, object]] = []
+    items: list[tuple[int, int, object]] = []
     pages_read = 0
     pages_without_text: list[int] = []
     pages_failed: list[int] = []
@@ -235,7 +235,7 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Document:
             blocks.extend(build_paragraphs(pending_lines))
             pending_lines = []
         table: _PendingTable = item  # type: ignore[assignment]
-        rows = []
+        rows: list[Row] = []
         for row_index, cells in enumerate(table.rows):
             built = []
             for cell in cells:
