@@ -1,9 +1,22 @@
 """How plans and tasks read in the API. Writes are checked by `chiso.plans.validation` (the same
 rules as the pages), so the write serializers here only describe the accepted fields for the schema."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chiso.plans.models import Plan, PlanDeadline, PlanReference, PlanSection, Task, TaskAssignment
+from chiso.plans.models import Plan, PlanDeadline, PlanReference, PlanSection, PlanState, Task, TaskAssignment
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "Trạng thái kế hoạch: "
+        + ", ".join(f"{v} ({label})" for v, label in PlanState.choices),
+    }
+)
+class PlanStateField(serializers.CharField):
+    """A plan's state. Described as a plain string (not a named enum) in the schema: reports have a
+    "state" of their own, and two enums with one field name collide in drf-spectacular."""
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -33,6 +46,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 class PlanListSerializer(serializers.ModelSerializer):
     issuer = UnitRefSerializer(read_only=True)
+    state = PlanStateField(read_only=True)
     number_symbol = serializers.CharField(read_only=True)
     task_count = serializers.IntegerField(read_only=True)
 
