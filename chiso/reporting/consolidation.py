@@ -293,12 +293,14 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
         .values_list("progress_id", "n")
     )
     progress = {
-        (row["report__unit_id"], row["task_id"]): row
-        for row in TaskProgress.objects.filter(report__round=rnd, report__state=ReportState.APPROVED).values(
+        (unit_id, task_id): (pk, report_id, status, value, work_done)
+        for pk, report_id, unit_id, task_id, status, value, work_done in TaskProgress.objects.filter(
+            report__round=rnd, report__state=ReportState.APPROVED
+        ).values_list(
             "id", "report_id", "report__unit_id", "task_id", "status", "achieved_value", "work_done"
         )
     }
-    units_of_task: dict[int, list[Unit]] = {t.pk: [] for t in expectation.tasks}
+    units_of_task: dict[int, list[Unit]] = {t.id: [] for t in expectation.tasks}
     for entry in expectation.units.values():
         for task_id in entry.task_ids:
             units_of_task[task_id].append(entry.unit)
@@ -320,31 +322,37 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
             proposals=report.proposals if report and report.state == ReportState.APPROVED else "",
         )
     for task in expectation.tasks:
+        task_id = task.id
         line = TaskLine(
-            task=task, dimension_key=dimension_of_task[task.pk], expected_units=units_of_task[task.pk]
+            task=task, dimension_key=dimension_of_task[task_id], expected_units=units_of_task[task_id]
         )
         for unit in line.expected_units:
-            row = progress.get((unit.pk, task.pk))
+            unit_id = unit.id
+            row = progress.get((unit_id, task_id))
             if row is None:
                 line.not_reported.append(unit)
                 continue
-            value = plain(row["achieved_value"])
+            pk, report_id, status, value, work_done = row
+            value = plain(value)
             line.entries.append(
                 UnitEntry(
                     unit=unit,
-                    report_id=row["report_id"],
-                    progress_id=row["id"],
-                    status=row["status"],
+                    report_id=report_id,
+                    progress_id=pk,
+                    status=status,
                     achieved_value=value,
-                    work_done=row["work_done"],
-                    evidence_count=evidence.get(row["id"], 0),
+                    work_done=work_done,
+                    evidence_count=evidence.get(pk, 0),
                     meets_target=meets(task, value),
                 )
             )
-            summary = summaries[unit.pk]
-            summary.done += row["status"] == TaskStatus.DONE
-            summary.not_applicable += row["status"] == TaskStatus.NOT_APPLICABLE
-            summary.overdue += row["status"] == TaskStatus.OVERDUE
+            summary = summaries[unit_id]
+            if status == TaskStatus.DONE:
+                summary.done += 1
+            elif status == TaskStatus.NOT_APPLICABLE:
+                summary.not_applicable += 1
+            elif status == TaskStatus.OVERDUE:
+                summary.overdue += 1
         if line.expected_units:
             blocks[line.dimension_key].tasks.append(line)
     return Consolidation(

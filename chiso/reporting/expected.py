@@ -53,23 +53,31 @@ def expected_for_plan(plan: Plan, day: dt.date, tasks: list[Task] | None = None)
     expanded = expand_groups(groups.values(), day) if groups else {}
     units: dict[int, ExpectedUnit] = {}
     seen: set[tuple[int, int]] = set()
+    issuer_id = plan.issuer_id
+    # (unit id, unit) pairs per group, computed once: the loop below runs units × tasks times.
+    members_of = {
+        group_id: [(u.id, u) for u in members if u.id != issuer_id] for group_id, members in expanded.items()
+    }
+    lead = TaskAssignment.Role.LEAD
     for task in tasks:
+        task_id = task.id
         for assignment in task.assignments.all():
             if assignment.unit_id:
-                members = [assignment.unit] if assignment.unit.is_valid_on(day) else []
+                unit = assignment.unit
+                members = [(unit.id, unit)] if unit.id != issuer_id and unit.is_valid_on(day) else []
             else:
-                members = expanded.get(assignment.group_id, [])
-            for unit in members:
-                if unit.pk == plan.issuer_id:
-                    continue
-                entry = units.get(unit.pk)
+                members = members_of.get(assignment.group_id, [])
+            is_lead = assignment.role == lead
+            for unit_id, unit in members:
+                entry = units.get(unit_id)
                 if entry is None:
-                    entry = units[unit.pk] = ExpectedUnit(unit)
-                if (unit.pk, task.pk) not in seen:
-                    seen.add((unit.pk, task.pk))
-                    entry.task_ids.append(task.pk)
-                if assignment.role == TaskAssignment.Role.LEAD:
-                    entry.lead_task_ids.add(task.pk)
+                    entry = units[unit_id] = ExpectedUnit(unit)
+                key = (unit_id, task_id)
+                if key not in seen:
+                    seen.add(key)
+                    entry.task_ids.append(task_id)
+                if is_lead:
+                    entry.lead_task_ids.add(task_id)
     ordered = dict(
         sorted(units.items(), key=lambda item: (item[1].unit.is_division, item[1].unit.name, item[0]))
     )

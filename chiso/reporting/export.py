@@ -21,6 +21,9 @@ from chiso.reporting.models import TaskStatus
 from chiso.reporting.status import Timeliness, percent
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+# Above this many unit-task rows the .docx leaves the per-unit detail to the .xlsx (a printed
+# appendix of thousands of rows helps nobody, and Word takes minutes to lay it out).
+DOCX_DETAIL_LIMIT = 2000
 
 
 def _pct(value: float) -> Decimal:
@@ -324,12 +327,6 @@ def consolidated_document(c: Consolidation) -> OfficialDocument:
         )
         for i, d in enumerate(c.dimensions, start=1)
     ]
-    sections = [
-        Section(_("I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ"), situation),
-        Section(_("II. KẾT QUẢ THỰC HIỆN THEO CHỈ SỐ NỘI DUNG"), overview, dimension_sections),
-        Section(_("III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"), _narrative(c, "shortcomings")),
-        Section(_("IV. ĐỀ XUẤT, KIẾN NGHỊ"), _narrative(c, "proposals")),
-    ]
     subtitle = _("(Kèm theo Báo cáo kết quả thực hiện %(ref)s – %(round)s)") % {
         "ref": plan_reference(c),
         "round": rnd.title,
@@ -337,7 +334,25 @@ def consolidated_document(c: Consolidation) -> OfficialDocument:
     appendices = [
         Appendix(_("PHỤ LỤC I\nKẾT QUẢ THỰC HIỆN TỪNG NHIỆM VỤ"), subtitle, task_table(c)),
         Appendix(_("PHỤ LỤC II\nTÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ"), subtitle, unit_table(c)),
-        Appendix(_("PHỤ LỤC III\nKẾT QUẢ DO TỪNG ĐƠN VỊ BÁO CÁO"), subtitle, detail_table(c)),
+    ]
+    entries = sum(len(t.entries) for t in c.tasks)
+    if entries <= DOCX_DETAIL_LIMIT:
+        appendices.append(
+            Appendix(_("PHỤ LỤC III\nKẾT QUẢ DO TỪNG ĐƠN VỊ BÁO CÁO"), subtitle, detail_table(c))
+        )
+    else:
+        overview.append(
+            _(
+                "Kết quả do từng đơn vị báo cáo đối với từng nhiệm vụ (%(n)s dòng) được tổng hợp tại tệp Excel "
+                "kèm theo (trang “Chi tiết”)."
+            )
+            % {"n": f"{entries:,}".replace(",", ".")}
+        )
+    sections = [
+        Section(_("I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ"), situation),
+        Section(_("II. KẾT QUẢ THỰC HIỆN THEO CHỈ SỐ NỘI DUNG"), overview, dimension_sections),
+        Section(_("III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"), _narrative(c, "shortcomings")),
+        Section(_("IV. ĐỀ XUẤT, KIẾN NGHỊ"), _narrative(c, "proposals")),
     ]
     symbol = "BC-" + plan.symbol.split("-", 1)[1] if "-" in plan.symbol else "BC"
     return OfficialDocument(

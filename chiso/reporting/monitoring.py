@@ -281,13 +281,18 @@ def task_dimensions(plan, tasks: list[Task]) -> tuple[dict[int, str], list[Dimen
 
 def pair_status(reported: str | None, task: Task, as_of: dt.date, today: dt.date) -> str:
     """The effective status of one expected (unit, task) pair (see the module's rules)."""
+    past_due = task.due_on is not None and task.due_on <= as_of and task.due_on < today
+    return effective_status(reported, past_due)
+
+
+def effective_status(reported: str | None, past_due: bool) -> str:
+    """Done or not applicable as reported; overdue when reported so or past the task's due date;
+    else in progress, not started, or no data (no approved report)."""
     if reported == TaskStatus.DONE:
         return DONE
     if reported == TaskStatus.NOT_APPLICABLE:
         return NOT_APPLICABLE
-    if reported == TaskStatus.OVERDUE:
-        return OVERDUE
-    if task.due_on is not None and task.due_on <= as_of and task.due_on < today:
+    if reported == TaskStatus.OVERDUE or past_due:
         return OVERDUE
     if reported == TaskStatus.IN_PROGRESS:
         return IN_PROGRESS
@@ -303,7 +308,6 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
     plan = rnd.plan
     expectation = expected_for_round(rnd)
     dimension_of_task, dimensions = task_dimensions(plan, expectation.tasks)
-    dimension_by_key = {d.key: d for d in dimensions}
     reports = {
         row["unit_id"]: row
         for row in UnitReport.objects.filter(round=rnd).values(
@@ -329,21 +333,29 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
     parent_ids = {e.unit.parent_id for e in expectation.units.values() if e.unit.parent_id}
     parents = {u.pk: u for u in Unit.objects.filter(pk__in=parent_ids)}
     tasks = expectation.task_by_id
+    # A task's date rule does not depend on the unit: decide it once per task.
+    date_overdue = {
+        task_id: task.due_on is not None and task.due_on <= as_of and task.due_on < today
+        for task_id, task in tasks.items()
+    }
     totals = Totals()
-    overall = Counts()
+    overall: dict[str, int] = dict.fromkeys(PAIR_STATUSES, 0)
+    by_dimension: dict[str, dict[str, int]] = {d.key: dict.fromkeys(PAIR_STATUSES, 0) for d in dimensions}
     statuses: dict[tuple[int, int], str] = {}
     rows: list[UnitRow] = []
     for unit_id, entry in expectation.units.items():
         report = reports.get(unit_id)
         extension = extensions.get(unit_id)
         timeliness = classify(rnd, report["first_submitted_at"] if report else None, extension, today)
-        counts = Counts()
+        tally = dict.fromkeys(PAIR_STATUSES, 0)
         for task_id in entry.task_ids:
-            status = pair_status(approved.get((unit_id, task_id)), tasks[task_id], as_of, today)
+            status = effective_status(approved.get((unit_id, task_id)), date_overdue[task_id])
             statuses[(unit_id, task_id)] = status
-            counts.add(status)
-            overall.add(status)
-            dimension_by_key[dimension_of_task[task_id]].counts.add(status)
+            tally[status] += 1
+            by_dimension[dimension_of_task[task_id]][status] += 1
+        for status, n in tally.items():
+            overall[status] += n
+        counts = Counts(**tally)
         state = report["state"] if report else None
         light, reasons = unit_light(timeliness, counts.overdue, state == ReportState.RETURNED)
         row = UnitRow(
@@ -370,6 +382,9 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
         totals.returned += state == ReportState.RETURNED
         totals.drafts += state == ReportState.DRAFT
         totals.without_initiative += row.initiatives == 0
+    for dimension in dimensions:
+        dimension.counts = Counts(**by_dimension[dimension.key])
+    overall_counts = Counts(**overall)
     return RoundMonitoring(
         round=rnd,
         today=today,
@@ -378,7 +393,7 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
         units=rows,
         dimensions=[d for d in dimensions if d.task_ids],
         totals=totals,
-        counts=overall,
+        counts=overall_counts,
         pair_status=statuses,
         dimension_of_task=dimension_of_task,
         parents=parents,

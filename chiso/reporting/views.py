@@ -315,11 +315,19 @@ def round_task(request, pk: int, task_pk: int):
     task = m.expectation.task_by_id.get(task_pk)
     if task is None:
         raise Http404
+    reported = {
+        unit_id: (value, work)
+        for unit_id, value, work in TaskProgress.objects.filter(
+            report__round=rnd, report__state=ReportState.APPROVED, task_id=task_pk
+        ).values_list("report__unit_id", "achieved_value", "work_done")
+    }
     lines = [
         {
             "row": row,
             "status": m.pair_status[(row.unit.pk, task_pk)],
             "label": PAIR_LABELS[m.pair_status[(row.unit.pk, task_pk)]],
+            "value": reported.get(row.unit.pk, (None, ""))[0],
+            "work_done": reported.get(row.unit.pk, (None, ""))[1],
         }
         for row in m.units
         if (row.unit.pk, task_pk) in m.pair_status
