@@ -222,6 +222,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Units, index frameworks, plans and reports of chiso.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `state` field with their own choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStateEnum": "chiso.plans.models.PlanState",
+        "ReportStateEnum": "chiso.reporting.models.ReportState",
+        "InspectionTargetStateEnum": "chiso.reporting.models.InspectionTarget.State",
+        "RemediationStateEnum": "chiso.reporting.models.Remediation.State",
+    },
 }
 
 LOGGING = {
