@@ -552,3 +552,21 @@ def test_interrupted_job_can_be_read_again(client, coordinator, tuyen_quang):
     assert client.post(reverse("import-retry", args=[job.pk])).status_code == 302
     job.refresh_from_db()
     assert job.status == ImportStatus.PARSED
+
+
+@pytest.mark.django_db
+def test_progress_fragment_polls_until_the_job_is_done(client, coordinator, tuyen_quang):
+    data = (SAMPLES / "moc-chau-2022-plan.md").read_bytes()
+    job = importing.create_job(coordinator, tuyen_quang, "moc-chau.md", data)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=60, stage="Đang đối chiếu")
+    signed_in(client, coordinator)
+    url = reverse("import-progress", args=[job.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "HX-Refresh" not in response
+    assert f'hx-get="{url}"' in html and 'hx-trigger="every 1s"' in html
+    assert 'aria-valuenow="60"' in html and "Đang đối chiếu" in html
+    importing.run_job(job.pk)
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true" and "every 1s" not in response.content.decode()
+    assert 'data-testid="import-tasks"' in client.get(reverse("import-detail", args=[job.pk])).content.decode()

@@ -349,7 +349,9 @@ def import_task_edit(request, pk: int, row: int):
 def import_task_drop(request, pk: int, row: int):
     """Leave a row out (drop=1) or take it back (drop=0)."""
     job = get_job(request, pk)
-    _find_row(job, row) if job.is_reviewable else None
+    if not job.is_reviewable:
+        return redirect("import-detail", pk=job.pk)
+    _find_row(job, row)
     try:
         task = importing.drop_task(job, row, dropped=request.POST.get("drop", "1") == "1")
     except ValidationError as exc:
