@@ -20,6 +20,8 @@ from chiso.units.models import Role, Unit
 from chiso.units.reference import create_bodies
 from tests.conftest import make_user
 from tests.test_import_support import (
+    HEADER,
+    add_table,
     docx_bytes,
     encrypted_office_file,
     new_document,
@@ -558,7 +560,9 @@ def test_interrupted_job_can_be_read_again(client, coordinator, tuyen_quang):
 def test_progress_fragment_polls_until_the_job_is_done(client, coordinator, tuyen_quang):
     data = (SAMPLES / "moc-chau-2022-plan.md").read_bytes()
     job = importing.create_job(coordinator, tuyen_quang, "moc-chau.md", data)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=60, stage="Đang đối chiếu")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, progress=60, stage="Đang đối chiếu"
+    )
     signed_in(client, coordinator)
     url = reverse("import-progress", args=[job.pk])
     response = client.get(url, HTTP_HX_REQUEST="true")
@@ -569,4 +573,83 @@ def test_progress_fragment_polls_until_the_job_is_done(client, coordinator, tuye
     importing.run_job(job.pk)
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert response["HX-Refresh"] == "true" and "every 1s" not in response.content.decode()
-    assert 'data-testid="import-tasks"' in client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert (
+        'data-testid="import-tasks"' in client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    )
+
+
+def _uncertain_plan_docx() -> bytes:
+    """A plan without number, place or date, with a unit and a criterion of its own and a row
+    without timeframe."""
+    document = new_document()
+    for line in (
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN VỊ XUYÊN",
+        "KẾ HOẠCH",
+        "Nâng cao Chỉ số cải cách hành chính (PAR INDEX) năm 2023",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chất lượng cải cách hành chính trên địa bàn huyện.",
+        "PHỤ LỤC",
+    ):
+        document.add_paragraph(line)
+    add_table(
+        document,
+        HEADER,
+        [
+            [
+                "1",
+                "Công tác chỉ đạo, điều hành cải cách hành chính",
+                "Ban hành kế hoạch cải cách hành chính năm 2023",
+                "Kế hoạch",
+                "Phòng Nội vụ",
+                "Các cơ quan, đơn vị",
+                "Trước ngày 31/3/2023",
+            ],
+            [
+                "2",
+                "Nội dung riêng của huyện về chợ",
+                "Sắp xếp lại các điểm kinh doanh tại chợ trung tâm",
+                "Báo cáo",
+                "Ban Quản lý chợ trung tâm",
+                "",
+                "Quý III",
+            ],
+            [
+                "3",
+                "Cải cách thủ tục hành chính",
+                "Rà soát thủ tục hành chính",
+                "Báo cáo",
+                "Phòng Nội vụ",
+                "",
+                "",
+            ],
+        ],
+    )
+    return docx_bytes(document)
+
+
+@pytest.mark.django_db
+def test_review_highlights_what_the_parser_was_unsure_of(client, vi_xuyen_old, vi_xuyen_bodies):
+    user = make_user("huyen", vi_xuyen_old, Role.COORDINATOR)
+    signed_in(client, user)
+    job = job_of(upload(client, _uncertain_plan_docx(), "chua-ro.docx", vi_xuyen_old))
+    review = job.review
+    flags = importing.header_flags(review)
+    assert set(flags) == {"issuer", "number_symbol", "place", "issued_on"}  # title and period were found
+    rows = {t["row"]: importing.task_flags(t, review["header"]["frameworks"]) for t in review["tasks"]}
+    assert rows[1] == []  # Phòng Nội vụ matched; "Các cơ quan, đơn vị" is the standard group of bodies
+    assert review["tasks"][0]["partners"][0]["ref"] == "standard:bodies"
+    assert {f["field"] for f in rows[2]} == {"leads", "criteria"}
+    assert "“Ban Quản lý chợ trung tâm” chưa khớp đơn vị nào" in rows[2][0]["message"]
+    assert rows[3] == [{"field": "timeframe_text", "message": "Chưa có thời gian thực hiện"}]
+    html = client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert html.count("Không tìm thấy trong văn bản") == 3  # number, place, date
+    assert "văn bản không ghi cơ quan ban hành" in html
+    assert "Tiêu chí chưa khớp danh mục bộ chỉ số" in html
+    assert html.count("import-row-flagged") == 2
+    # A draft can still be saved without number and date, then completed on the plan's page.
+    response = client.post(reverse("import-save", args=[job.pk]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get(import_jobs=job)
+    assert plan.number == "" and plan.issued_on is None and plan.year_from == 2023
+    assert plan.tasks.count() == 3
