@@ -97,7 +97,11 @@ def test_outsiders_get_404(world, outsider):
 def live(db):
     from django.utils import timezone
 
+    from chiso.reporting.services import delete_round
+
     w = build_world(year=timezone.localdate().year)
+    for rnd in w.rounds:  # the generated rounds may or may not be open today: keep only the live one
+        delete_round(None, rnd)
     w.live = live_round(w)
     return w
 
@@ -247,3 +251,43 @@ def test_query_count_does_not_grow_with_units_or_tasks(
         assert c.get(reverse("reporting-round", args=[rnd.pk])).status_code == 200
     with django_assert_num_queries(CONSOLIDATION_QUERIES):
         assert c.get(reverse("reporting-consolidation", args=[rnd.pk])).status_code == 200
+
+
+def test_inbox_has_lower_plans_and_reports_nearest_first(live):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from chiso.plans import services as plan_services
+    from chiso.plans.cascade import cascade_plan
+    from chiso.reporting.inbox import inbox
+
+    plan = live.plan
+    plan_services.set_lower_plan_deadline(None, plan, version=plan.version, due_on=f"01/03/{plan.year_from}")
+    cascade_plan(None, plan, [live.unit("Xã Một").pk])
+    items = inbox(live.officer("Xã Một"))
+    assert [i.kind for i in items] == ["lower_plan", "report"]  # 01/03 comes before the live round's due date
+    assert items[0].title == "Kế hoạch thực hiện 12/KH-UBND" and items[0].state == "Dự thảo, chưa ban hành"
+    assert inbox(live.coordinator) == []  # the district's own units do not report to it
+    request = RequestFactory().get("/")
+    request.user = live.officer("Xã Một")
+    html = Template("{% load reporting_tags %}{% reporting_inbox %}").render(Context({"request": request}))
+    assert "Kế hoạch thực hiện 12/KH-UBND" in html and live.live.title in html
+
+
+def test_coordinator_sees_the_reminders_sent(live):
+    from chiso.reporting.reminders import send_reminders
+
+    result = send_reminders(days_before=10)
+    assert result.notifications > 0
+    page = (
+        client_for(live.coordinator).get(reverse("reporting-reminders", args=[live.live.pk])).content.decode()
+    )
+    assert "cb5@example.org" in page and "Sắp đến hạn" in page
+    assert (
+        client_for(live.officer("Xã Một"))
+        .get(reverse("reporting-reminders", args=[live.live.pk]))
+        .status_code
+        == 404
+    )
+    bell = client_for(live.officer("Xã Một")).get(reverse("reporting-notifications")).content.decode()
+    assert "Nhắc gửi báo cáo" in bell

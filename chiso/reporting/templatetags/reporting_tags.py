@@ -49,3 +49,19 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.inclusion_tag("reporting/_inbox_widget.html", takes_context=True)
+def reporting_inbox(context, limit: int = 5):
+    """What is due from the signed-in user's units, nearest first: `{% reporting_inbox %}` on the home page."""
+    from django.utils import timezone
+
+    from chiso.reporting.inbox import inbox
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"items": [], "more": 0}
+    today = timezone.localdate()
+    items = inbox(user, today)
+    return {"items": items[:limit], "more": max(0, len(items) - limit), "today": today}
