@@ -53,3 +53,31 @@ def test_register_evaluate_and_flag(world):
     assert without == {u.name for u in units} - {"Xã Một", "Phòng Một"}  # a rejected one does not count
     m = round_monitoring(world.rounds[1], dt.date(2022, 12, 20))
     assert m.totals.without_initiative == 9  # 11 units expected, two with an initiative
+
+
+def test_initiative_pages(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    officer = Client()
+    officer.force_login(world.officer("Xã Ba"))
+    url = reverse("reporting-initiatives")
+    response = officer.post(
+        url, {"new-unit": world.unit("Xã Ba").pk, "new-year": 2022, "new-title": "Một cửa không chờ"}
+    )
+    assert response.status_code == 302
+    item = Initiative.objects.get()
+    response = officer.post(
+        url, {"new-unit": world.unit("Xã Một").pk, "new-year": 2022, "new-title": "Không phải xã mình"}
+    )
+    assert response.status_code == 200 and Initiative.objects.count() == 1  # not one of the officer's units
+    coordinator = Client()
+    coordinator.force_login(world.coordinator)
+    page = coordinator.get(url + "?year=2022").content.decode()
+    assert "Một cửa không chờ" in page and "Xã Một" in page  # Xã Một has none: flagged
+    coordinator.post(
+        url + "?year=2022",
+        {"evaluate": "1", "initiative": item.pk, "rating": "excellent", "replicate": "on", "version": 1},
+    )
+    item.refresh_from_db()
+    assert (item.rating, item.replicate) == ("excellent", True)

@@ -125,3 +125,53 @@ def test_inspection_adjust_findings_remediation_reinspection(played):
     ]
     with pytest.raises(ValidationError):
         inspections.remove_target(coordinator, target)  # it has findings
+
+
+def test_inspection_pages(played):
+    from django.test import Client
+    from django.urls import reverse
+
+    from chiso.reporting.models import Inspection
+
+    client = Client()
+    client.force_login(played.coordinator)
+    response = client.post(
+        reverse("reporting-inspections"),
+        {"owner": played.district.pk, "year": 2022, "title": "", "min_share": "30", "seed": "5"},
+    )
+    inspection = Inspection.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "reporting-inspection", args=[inspection.pk]
+    )
+    assert (
+        inspection.title == "Kiểm tra công tác nâng cao chỉ số năm 2022" and inspection.targets.count() == 5
+    )
+    url = reverse("reporting-inspection", args=[inspection.pk])
+    page = client.get(url).content.decode()
+    assert "Xã, phường, thị trấn: 3/7 đơn vị (cần ít nhất 3)" in page
+    target = inspection.targets.filter(stratum="commune").first()
+    response = client.post(url, {"action": "remove", "target": target.pk}, follow=True)
+    assert "cần ít nhất 3/7 đơn vị (30%)" in response.content.decode()
+    client.post(
+        url, {"action": "finding", "target": target.pk, "text": "Chưa công khai TTHC", "severity": "major"}
+    )
+    finding = target.findings.get()
+    client.post(
+        url,
+        {
+            "action": "remediation",
+            "finding": finding.pk,
+            "action_text": "Niêm yết TTHC",
+            "due_on": "31/12/2022",
+        },
+    )
+    remediation = finding.remediations.get()
+    client.post(
+        url,
+        {"action": "reinspect", "remediation": remediation.pk, "fixed": "1", "reinspected_on": "05/01/2023"},
+    )
+    remediation.refresh_from_db()
+    assert remediation.state == "fixed"
+    officer = Client()
+    officer.force_login(played.officer("Xã Một"))
+    assert officer.get(url).status_code == 404
