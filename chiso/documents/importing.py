@@ -36,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.tasks import task
+from django.tasks import task as background_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,7 +140,7 @@ def create_job(user, unit: Unit, filename: str, data: bytes) -> ImportJob:
 # Running the parse
 
 
-@task
+@background_task
 def parse_import(job_id: int) -> str:
     """The parse of one job, for a task backend with workers."""
     return run_job(job_id).status
@@ -354,17 +354,23 @@ def _deadline_label(deadline: Mapping) -> str:
     return label[:300]
 
 
+def _criterion_ids(result: Mapping) -> set[int]:
+    """The catalogue criteria the parser matched."""
+    ids: set[int] = set()
+    for task in result.get("tasks", []):
+        value = (task.get("canonical_criterion") or {}).get("id")
+        if isinstance(value, int):
+            ids.add(value)
+    return ids
+
+
 def _frameworks_of(result: Mapping, year: int | None, user) -> list[int]:
     """Framework versions: those of the matched criteria, and the version in force for any index
     the plan addresses without a matched criterion."""
     from chiso.frameworks.catalog import version_for
     from chiso.frameworks.models import Criterion, FrameworkVersion
 
-    ids = {
-        (task.get("canonical_criterion") or {}).get("id")
-        for task in result.get("tasks", [])
-        if (task.get("canonical_criterion") or {}).get("id")
-    }
+    ids = _criterion_ids(result)
     versions = list(
         Criterion.objects.filter(pk__in=ids).values_list("version_id", "version__framework__kind").distinct()
     )
@@ -482,10 +488,7 @@ def build_review(result: Mapping, user, unit: Unit, filename: str = "") -> dict:
 
     from chiso.frameworks.models import Criterion
 
-    criterion_ids = {
-        (item.get("canonical_criterion") or {}).get("id") for item in result.get("tasks", [])
-    } - {None}
-    version_of = dict(Criterion.objects.filter(pk__in=criterion_ids).values_list("pk", "version_id"))
+    version_of = dict(Criterion.objects.filter(pk__in=_criterion_ids(result)).values_list("pk", "version_id"))
     tasks = []
     for row, item in enumerate(result.get("tasks", []), start=1):
         timeframe = item.get("timeframe") or {}
@@ -757,7 +760,7 @@ def clean_criteria(values: list, versions: list[int], user, errors) -> list[dict
 
     ids = [int(v) for v in values if str(v).strip().isdigit()]
     found = {c.pk: c for c in Criterion.objects.restrict(user).filter(pk__in=ids).select_related("version")}
-    criteria = []
+    criteria: list[dict] = []
     for raw in values:
         raw = str(raw).strip()
         criterion = found.get(int(raw)) if raw.isdigit() else None
@@ -804,7 +807,7 @@ def correct_task(job: ImportJob, user, row: int, data: Mapping) -> dict:
 
     with transaction.atomic():
         locked = _locked(job)
-        review = locked.review
+        review: dict = locked.review or {}
         task = next((t for t in review["tasks"] if t["row"] == row), None)
         if task is None:
             raise ValidationError({"__all__": [_("Không có dòng %(n)s trong bản rà soát.") % {"n": row}]})
@@ -865,7 +868,7 @@ def drop_task(job: ImportJob, row: int, dropped: bool = True) -> dict:
     """Leave a row out of the plan (or take it back)."""
     with transaction.atomic():
         locked = _locked(job)
-        review = locked.review
+        review: dict = locked.review or {}
         task = next((t for t in review["tasks"] if t["row"] == row), None)
         if task is None:
             raise ValidationError({"__all__": [_("Không có dòng %(n)s trong bản rà soát.") % {"n": row}]})
@@ -901,7 +904,8 @@ def _header_value(name: str, raw: Any) -> Any:
         return int(value) if str(value).isdigit() else value
     if name in ("issued_on", "lower_plan_due_on"):
         try:
-            return parse_date(value, str(PLAN_LABELS[name])).isoformat()
+            day = parse_date(value, str(PLAN_LABELS[name]))
+            return day.isoformat() if day else None
         except ValidationError as exc:
             raise ValidationError({name: exc.messages}) from None
     return nfc(str(value))
@@ -913,7 +917,7 @@ def correct_header(job: ImportJob, user, data: Mapping) -> dict:
 
     with transaction.atomic():
         locked = _locked(job)
-        review = locked.review
+        review: dict = locked.review or {}
         header = dict(review["header"])
         edited = dict(review.get("header_edited") or {})
         for name in HEADER_FIELDS:
@@ -1055,7 +1059,7 @@ def save_as_plan(job: ImportJob, user):
 
     with transaction.atomic():
         locked = _locked(job)
-        review = locked.review
+        review: dict = locked.review or {}
         header = review["header"]
         issuer = Unit.objects.filter(pk=header.get("issuer")).first()
         if issuer is None or not can(user, EDIT, issuer):
