@@ -302,6 +302,12 @@ def test_unit_and_criterion_corrections_are_applied(client, vi_xuyen_job, vi_xuy
     edit = reverse("import-task-edit", args=[job.pk, row["row"]])
     form = client.get(edit, HTTP_HX_REQUEST="true")
     assert form.status_code == 200 and 'name="leads"' in form.content.decode()
+    assert "<html" not in form.content.decode()  # the row only
+    # Without JavaScript the whole page opens with the row's form in place.
+    page = client.get(edit).content.decode()
+    assert "<html" in page and "import-form-row" in page and 'data-testid="import-tasks"' in page
+    page = client.get(reverse("import-header", args=[job.pk])).content.decode()
+    assert "<html" in page and 'name="title"' in page
     response = client.post(
         edit,
         {
