@@ -229,6 +229,9 @@ def round_edit(request, pk: int):
 # Monitoring
 
 
+OVERDUE_SHOWN = 60
+
+
 @login_required
 def round_monitoring_page(request, pk: int):
     rnd = get_round(request, pk)
@@ -248,8 +251,11 @@ def round_monitoring_page(request, pk: int):
         "areas": m.areas(),
         "coordinator": can(request.user, COORDINATE, rnd.plan.issuer_id),
         "light_css": LIGHT_CSS,
-        "overdue": m.overdue[:200],
+        "overdue": m.overdue[:OVERDUE_SHOWN],
         "overdue_count": m.counts.overdue,
+        "overdue_more": max(0, m.counts.overdue - OVERDUE_SHOWN),
+        "round_base": reverse("reporting-round", args=[rnd.pk]),
+        "report_base": reverse("reporting-report", args=[0]).removesuffix("0/"),
     }
     return render_page(request, "reporting/round_monitoring.html", context, partial="units")
 
