@@ -36,12 +36,15 @@ run: install
 	@echo "chiso: http://127.0.0.1:$(PORT)/   (demo accounts: see README — demo.admin, demo.tinh, demo.xa / chiso-demo)"
 	DEBUG=1 $(BIN)/chiso runserver 127.0.0.1:$(PORT)
 
-# The whole suite, against DATABASE_URL if set (PostgreSQL in CI), SQLite otherwise.
+# The whole suite, against DATABASE_URL if set (PostgreSQL in CI), SQLite otherwise. Browser tests
+# run in their own session: their live server commits data and flushes the database afterwards.
+JOBS ?= 2
 test: install
 	$(BIN)/ruff check chiso tests bench
 	$(BIN)/mypy
 	$(BIN)/chiso makemigrations --check --dry-run -v 0
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench.run
