@@ -17,7 +17,11 @@ from chiso.core.models import AuditEntry
 
 @login_required
 def home(request):
-    """The signed-in user's units: what they act for, and what lies below."""
+    """The signed-in user's units: what is due from them, their plans, and what lies below."""
+    from django.utils import timezone
+
+    from chiso.plans.models import Plan, PlanState
+    from chiso.reporting.inbox import inbox
     from chiso.units.models import Unit
 
     memberships = list(request.user.memberships.select_related("unit", "unit__parent"))
@@ -29,10 +33,26 @@ def home(request):
         .annotate(n=Count("id"))
         .values_list("parent_id", "n")
     )
+    plan_counts: dict[tuple[int, str], int] = {
+        (row["issuer_id"], row["state"]): row["n"]
+        for row in Plan.objects.filter(issuer_id__in=unit_ids)
+        .values("issuer_id", "state")
+        .annotate(n=Count("id"))
+    }
     cards = [
-        {"membership": m, "unit": m.unit, "child_count": child_counts.get(m.unit_id, 0)} for m in memberships
+        {
+            "membership": m,
+            "unit": m.unit,
+            "child_count": child_counts.get(m.unit_id, 0),
+            "issued_plans": plan_counts.get((m.unit_id, PlanState.ISSUED), 0),
+            "draft_plans": plan_counts.get((m.unit_id, PlanState.DRAFT), 0),
+        }
+        for m in memberships
     ]
-    return render(request, "core/home.html", {"cards": cards})
+    today = timezone.localdate()
+    return render(
+        request, "core/home.html", {"cards": cards, "items": inbox(request.user, today), "today": today}
+    )
 
 
 @never_cache

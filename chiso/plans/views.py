@@ -74,8 +74,12 @@ def plan_list(request):
     """Plans the user may see, filtered; "mine" lists the plans of the user's own units and the drafts to complete."""
     user = request.user
     plans = visible_plans(user).select_related("issuer", "upper_plan", "upper_plan__issuer")
-    mine = request.GET.get("mine") == "1" or (not request.GET and not user.is_superuser)
     own_units = list(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
+    # A first visit shows the user's own units' plans; when they have none yet (a new province
+    # coordinator), every plan they may read, so the history they inherited is there at once.
+    mine = request.GET.get("mine") == "1" or (
+        not request.GET and not user.is_superuser and plans.filter(issuer_id__in=own_units).exists()
+    )
     if mine:
         plans = plans.filter(issuer_id__in=own_units)
     filterset = PlanFilter(request.GET or None, queryset=plans)
