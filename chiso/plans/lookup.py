@@ -47,3 +47,47 @@ def find_plans(
         for plan in candidates.select_related("issuer").order_by("-number_year", "id")
         if issuer_matches(plan.issuer, issuer)
     ]
+
+
+class PlanLookupError(Exception):
+    """No plan, or more than one, answers the citation; the message says which, in Vietnamese."""
+
+
+def find_one_plan(number_symbol: str, issuer: str, year: int | None = None) -> Plan:
+    """The one plan cited as `number_symbol` of `issuer` (and `year`), or PlanLookupError."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from chiso.core.vndates import short_date
+
+    try:
+        plans = find_plans(number_symbol, issuer, year)
+    except ValidationError as exc:
+        raise PlanLookupError(exc.messages[0]) from exc
+    if not plans:
+        where = _(" năm %(year)s") % {"year": year} if year else ""
+        raise PlanLookupError(
+            _(
+                "Không tìm thấy kế hoạch số %(number)s của “%(issuer)s”%(where)s. "
+                "Kiểm tra lại số, ký hiệu và tên hoặc mã cơ quan ban hành."
+            )
+            % {"number": number_symbol, "issuer": issuer, "where": where}
+        )
+    if len(plans) > 1:
+        listing = "; ".join(
+            _("%(name)s (%(code)s), ngày %(date)s")
+            % {
+                "name": p.issuer.name,
+                "code": p.issuer.code or p.issuer.ref or p.issuer.pk,
+                "date": short_date(p.issued_on) or _("chưa ban hành"),
+            }
+            for p in plans
+        )
+        raise PlanLookupError(
+            _(
+                "Có %(count)d kế hoạch số %(number)s khớp với “%(issuer)s”: %(listing)s. "
+                "Hãy ghi rõ mã cơ quan ban hành hoặc thêm --year."
+            )
+            % {"count": len(plans), "number": number_symbol, "issuer": issuer, "listing": listing}
+        )
+    return plans[0]

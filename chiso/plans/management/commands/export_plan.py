@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from chiso.core.vndates import short_date
 from chiso.plans.export import plan_file_name, write_plan_docx, write_plan_xlsx
-from chiso.plans.lookup import find_plans
+from chiso.plans.lookup import PlanLookupError, find_one_plan
 
 NOT_FOUND = 2
 
@@ -28,27 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, number_symbol, issuer, fmt, year=None, output=None, **options):
         try:
-            plans = find_plans(number_symbol, issuer, year)
-        except ValidationError as exc:
-            raise CommandError(exc.messages[0], returncode=NOT_FOUND) from exc
-        if not plans:
-            raise CommandError(
-                f"Không tìm thấy kế hoạch số {number_symbol} của “{issuer}”"
-                + (f" năm {year}" if year else "")
-                + ". Kiểm tra lại số, ký hiệu và tên hoặc mã cơ quan ban hành.",
-                returncode=NOT_FOUND,
-            )
-        if len(plans) > 1:
-            listing = "; ".join(
-                f"{p.issuer.name} ({p.issuer.code or p.issuer.ref or p.issuer.pk}), ngày {short_date(p.issued_on) or 'chưa ban hành'}"
-                for p in plans
-            )
-            raise CommandError(
-                f"Có {len(plans)} kế hoạch số {number_symbol} khớp với “{issuer}”: {listing}. "
-                "Hãy ghi rõ mã cơ quan ban hành hoặc thêm --year.",
-                returncode=NOT_FOUND,
-            )
-        plan = plans[0]
+            plan = find_one_plan(number_symbol, issuer, year)
+        except PlanLookupError as exc:
+            raise CommandError(str(exc), returncode=NOT_FOUND) from exc
         path = Path(output) if output else Path(plan_file_name(plan, fmt))
         try:
             with path.open("wb") as handle:
