@@ -160,6 +160,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Largest evidence file a report accepts (chiso.reporting.uploads), in megabytes.
 CHISO_MAX_UPLOAD_MB = env_int("CHISO_MAX_UPLOAD_MB", 20)
+# Largest plan file the import accepts (chiso.documents.importing), in bytes.
+CHISO_IMPORT_MAX_BYTES = env_int("CHISO_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 
 # E-mail (reminders): SMTP when EMAIL_HOST is set, the console otherwise (local demo).
