@@ -29,7 +29,10 @@ def setup_django() -> str:
     if not os.environ.get("DATABASE_URL"):
         folder = Path(__file__).resolve().parent.parent / "var" / "bench"
         folder.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+        database = folder / "bench.sqlite3"
+        for stale in folder.glob("bench.sqlite3*"):  # a fresh database each run: migrations may have changed
+            stale.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
     import django
 

@@ -85,3 +85,12 @@ def test_unit_admin_sees_the_history_of_their_units_only(client, commune, other_
     client.force_login(admin)
     content = client.get(reverse("audit-log")).content.decode()
     assert "Thôn Của Tôi" in content and "Thôn Nơi Khác" not in content
+
+
+def test_file_fields_are_audited_by_their_stored_name():
+    from chiso.core.audit import snapshot
+    from chiso.reporting.models import Evidence
+
+    values = snapshot(Evidence(file="reporting/evidence/2026/abc.pdf", file_name="QĐ 12.pdf"))
+    assert values["file"] == "reporting/evidence/2026/abc.pdf" and values["file_name"] == "QĐ 12.pdf"
+    assert snapshot(Evidence())["file"] is None

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from chiso.core.models import AuditEntry
 
@@ -18,6 +19,8 @@ EXCLUDED_FIELDS = {"created_at", "updated_at", "search_key", "password", "last_l
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -925,9 +925,7 @@ def add_evidence(
                 evidence.file_type = checked.kind
                 evidence.file_size = checked.size
                 evidence.sha256 = checked.sha256
-            evidence.save()
-            # chiso.core.audit cannot serialise a FileField value: record the evidence's own dict.
-            audit.record(actor, evidence, AuditEntry.Action.CREATE, evidence.as_dict(), _("Thêm minh chứng"))
+            audit.save_audited(evidence, actor, note=_("Thêm minh chứng"))
     except Exception:
         if stored:
             default_storage.delete(stored)
@@ -941,8 +939,7 @@ def remove_evidence(actor, evidence: Evidence, now: dt.datetime | None = None) -
     with transaction.atomic():
         _lock_editable_progress(progress, _now(now))
         name = evidence.file.name if evidence.file else ""
-        audit.record(actor, evidence, AuditEntry.Action.DELETE, evidence.as_dict(), _("Xóa minh chứng"))
-        evidence.delete()
+        audit.delete_audited(evidence, actor, note=_("Xóa minh chứng"))
         if name:
             transaction.on_commit(lambda: default_storage.delete(name))
 
