@@ -37,3 +37,12 @@ def test_home_query_count_does_not_grow_with_memberships(client, demo, django_as
     client.force_login(demo["users"]["demo.tinh"])
     with django_assert_max_num_queries(25):
         client.get(reverse("home"))
+
+
+def test_an_issued_plan_links_to_its_reporting_rounds(client, demo):
+    from chiso.plans.models import Plan
+
+    plan = Plan.objects.get(number="154", symbol="KH-UBND")
+    client.force_login(demo["users"]["demo.tinh"])
+    content = client.get(reverse("plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("reporting-plan-rounds", args=[plan.pk]) in content
