@@ -9,6 +9,7 @@ reports can be summed in Excel; text stays text, even when it starts with "=".
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -120,8 +121,8 @@ def _write_sheet(sheet: Worksheet, title_lines: Sequence[str], table: Table) -> 
         row_number += 1
         italic = line.strip().startswith("(")
         cell = _set(sheet, row_number, 1, line)
-        cell.font = Font(name=FONT, size=TITLE_PT, bold=not italic, italic=italic)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = _font(TITLE_PT, bold=not italic, italic=italic)
+        cell.alignment = _alignment("center", "center")
         if width > 1:
             sheet.merge_cells(f"A{row_number}:{last_letter}{row_number}")
         sheet.row_dimensions[row_number].height = _height(_lines_needed(line, total_cm, TITLE_PT), TITLE_PT)
@@ -151,6 +152,18 @@ def _write_sheet(sheet: Worksheet, title_lines: Sequence[str], table: Table) -> 
     sheet.oddHeader.center.size = CELL_PT
 
 
+@functools.cache
+def _font(size: float, bold: bool = False, italic: bool = False) -> Font:
+    # One style object per combination: openpyxl hashes every new object it is given, which made
+    # large sheets (thousands of rows) slow when each cell got fresh ones.
+    return Font(name=FONT, size=size, bold=bold, italic=italic)
+
+
+@functools.cache
+def _alignment(horizontal: str, vertical: str) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+
+
 def _height(lines: int, size: float = CELL_PT) -> float:
     return min(MAX_ROW_HEIGHT, round(lines * LINE_HEIGHT_PT * size / CELL_PT + 4, 1))
 
@@ -159,8 +172,8 @@ def _header_row(sheet: Worksheet, number: int, columns: Sequence[Column]) -> Non
     lines = 1
     for index, column in enumerate(columns, start=1):
         cell = _set(sheet, number, index, column.title)
-        cell.font = Font(name=FONT, size=CELL_PT, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = _font(CELL_PT, bold=True)
+        cell.alignment = _alignment("center", "center")
         cell.border = _BORDER
         lines = max(lines, _lines_needed(column.title, column.width_cm))
     sheet.row_dimensions[number].height = _height(lines)
@@ -174,12 +187,12 @@ def _body_row(sheet: Worksheet, number: int, row: Row, columns: Sequence[Column]
     for index, column in enumerate(columns):
         value = row.cells[index] if index < len(row.cells) else None
         cell = _set(sheet, number, index + 1, value, column.decimals)
-        cell.font = Font(name=FONT, size=CELL_PT, bold=bold)
+        cell.font = _font(CELL_PT, bold=bold)
         cell.border = _BORDER
         spanning = row.kind == "group" and index == span_from
         horizontal = "left" if spanning else _HORIZONTAL[column.align]
         vertical = "center" if row.kind == "group" or is_number(value) else "top"
-        cell.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+        cell.alignment = _alignment(horizontal, vertical)
         if isinstance(value, str) and index <= span_from:
             available = sum(c.width_cm for c in columns[index:]) if spanning else column.width_cm
             lines = max(lines, _lines_needed(value, available))
