@@ -167,3 +167,15 @@ def test_standard_bodies_are_created_from_the_template_once(tuyen_quang):
     assert create_bodies(tuyen_quang, "province_2025") == []
     so_noi_vu = Unit.objects.get(parent=tuyen_quang, name="Sở Nội vụ")
     assert so_noi_vu.kind == UnitKind.DEPARTMENT and so_noi_vu.level == "province"
+
+
+@pytest.mark.django_db
+def test_create_bodies_command(capsys):
+    call_command("create_bodies", "vn:province:08", template="province_2025")
+    assert "đã tạo 15 cơ quan" in capsys.readouterr().out
+    call_command("create_bodies", "vn:province:08", template="province_2025")
+    assert "đã tạo 0 cơ quan" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Không có mẫu"):
+        call_command("create_bodies", "vn:province:08", template="khong-co")
+    with pytest.raises(CommandError, match="Không tìm thấy đơn vị"):
+        call_command("create_bodies", "Tỉnh Không Có", template="province_2025")
