@@ -25,7 +25,7 @@ from chiso.documents.errors import DocumentImportError
 from chiso.documents.forms import UploadForm, issuer_choices
 from chiso.documents.models import ImportJob, ImportStatus
 from chiso.frameworks.models import Criterion, FrameworkVersion
-from chiso.plans.models import UnitGroup
+from chiso.plans.groups import picker_options
 from chiso.units.models import Unit
 from chiso.units.scope import EDIT, can
 
@@ -379,29 +379,7 @@ def import_pick_units(request, pk: int):
     issuer = Unit.objects.filter(pk=header["issuer"]).first() or job.unit
     query = request.GET.get("q", "").strip()
     day = importing.reference_day(header)
-    options = []
-    if query:
-        groups = (
-            UnitGroup.objects.restrict(request.user)
-            .filter(Q(owner=issuer) | Q(owner__in=issuer.ancestors()))
-            .search(query)[:10]
-        )
-        options += [{"value": f"group:{g.pk}", "label": g.name, "hint": _("Nhóm đơn vị")} for g in groups]
-        units = (
-            Unit.objects.restrict(request.user)
-            .valid_on(day)
-            .search(query)
-            .select_related("parent")
-            .order_by("name", "id")[:20]
-        )
-        options += [
-            {
-                "value": f"unit:{u.pk}",
-                "label": u.name,
-                "hint": u.parent.name if u.parent_id else u.get_kind_display(),
-            }
-            for u in units
-        ]
+    options = picker_options(request.user, issuer, day, query)
     options += [
         {"value": ref, "label": importing.standard_label(ref), "hint": issuer.name}
         for ref in importing.STANDARD_GROUPS

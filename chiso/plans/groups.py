@@ -98,3 +98,34 @@ def standard_group(owner: Unit, which: str, actor=None, on: dt.date | None = Non
     group = UnitGroup(owner=owner, name=group_name_for(owner, which, on), member_kinds=kinds_text, depth=1)
     audit.save_audited(group, actor, note=_("Nhóm đơn vị chuẩn"))
     return group
+
+
+def picker_options(user, issuer: Unit, day: dt.date, query: str) -> list[dict[str, str]]:
+    """Picker options for `query`: the user's unit groups owned by `issuer` or above, then the units
+    in the user's scope existing on `day` (accent-insensitive search); empty for an empty query."""
+    from chiso.plans.models import UnitGroup
+
+    if not query:
+        return []
+    groups = (
+        UnitGroup.objects.restrict(user)
+        .filter(Q(owner=issuer) | Q(owner__in=issuer.ancestors()))
+        .search(query)[:10]
+    )
+    options = [{"value": f"group:{g.pk}", "label": g.name, "hint": _("Nhóm đơn vị")} for g in groups]
+    units = (
+        Unit.objects.restrict(user)
+        .valid_on(day)
+        .search(query)
+        .select_related("parent")
+        .order_by("name", "id")[:20]
+    )
+    options += [
+        {
+            "value": f"unit:{u.pk}",
+            "label": u.name,
+            "hint": u.parent.name if u.parent_id else u.get_kind_display(),
+        }
+        for u in units
+    ]
+    return options

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from chiso.plans.cascade import assigned_units, cascade_plan
 from chiso.plans.conformance import check_plan, load_dimensions, lower_plans_matrix
 from chiso.plans.export import export_bytes, plan_file_name, tasks_for_export
 from chiso.plans.filters import PlanFilter
-from chiso.plans.groups import COMMUNE_KINDS, standard_group
+from chiso.plans.groups import COMMUNE_KINDS, picker_options, standard_group
 from chiso.plans.models import (
     Plan,
     PlanSection,
@@ -457,29 +457,7 @@ def pick_units(request, pk: int):
     plan = get_plan(request, pk)
     query = request.GET.get("q", "").strip()
     day = reference_date(plan)
-    options = []
-    if len(fold_words(query)) or query:
-        groups = (
-            UnitGroup.objects.restrict(request.user)
-            .filter(Q(owner=plan.issuer) | Q(owner__in=plan.issuer.ancestors()))
-            .search(query)[:10]
-        )
-        options += [{"value": f"group:{g.pk}", "label": g.name, "hint": _("Nhóm đơn vị")} for g in groups]
-        units = (
-            Unit.objects.restrict(request.user)
-            .valid_on(day)
-            .search(query)
-            .select_related("parent")
-            .order_by("name", "id")[:20]
-        )
-        options += [
-            {
-                "value": f"unit:{u.pk}",
-                "label": u.name,
-                "hint": u.parent.name if u.parent_id else u.get_kind_display(),
-            }
-            for u in units
-        ]
+    options = picker_options(request.user, plan.issuer, day, query)
     standard = []
     if not query or "nhom" in " ".join(fold_words(query)) or "cac" in fold_words(query):
         standard = [
