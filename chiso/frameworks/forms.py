@@ -147,16 +147,9 @@ class VariantForm(StyledFormMixin, forms.Form):
         return nfc(self.cleaned_data["name"])
 
 
-class CriterionForm(StyledFormMixin, forms.ModelForm):
-    """A criterion of a custom framework or local variant: place in the tree, code, names, points."""
+class CriterionPointsFields(StyledFormMixin, forms.ModelForm):
+    """Maximum points and weight of a criterion, as entered in Vietnamese (decimal comma)."""
 
-    parent = forms.ModelChoiceField(
-        queryset=Criterion.objects.none(),
-        required=False,
-        label=_("Thuộc tiêu chí"),
-        empty_label=_("(Không — đây là chỉ số nội dung / lĩnh vực)"),
-        error_messages={"invalid_choice": _("Tiêu chí cha không thuộc phiên bản này.")},
-    )
     max_points = DecimalCommaField(
         label=_("Điểm tối đa"),
         required=False,
@@ -172,6 +165,18 @@ class CriterionForm(StyledFormMixin, forms.ModelForm):
         decimal_places=4,
         min_value=0,
         error_messages=NUMBER,
+    )
+
+
+class CriterionForm(CriterionPointsFields):
+    """A criterion of a custom framework or local variant: place in the tree, code, names, points."""
+
+    parent = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(),
+        required=False,
+        label=_("Thuộc tiêu chí"),
+        empty_label=_("(Không — đây là chỉ số nội dung / lĩnh vực)"),
+        error_messages={"invalid_choice": _("Tiêu chí cha không thuộc phiên bản này.")},
     )
 
     class Meta:
@@ -229,25 +234,8 @@ class CriterionForm(StyledFormMixin, forms.ModelForm):
                 self._update_errors(exc)
 
 
-class PointsForm(StyledFormMixin, forms.ModelForm):
+class PointsForm(CriterionPointsFields):
     """Only the maximum points and weight (what a superuser enters on a national version)."""
-
-    max_points = DecimalCommaField(
-        label=_("Điểm tối đa"),
-        required=False,
-        max_digits=8,
-        decimal_places=2,
-        min_value=0,
-        error_messages=NUMBER,
-    )
-    weight = DecimalCommaField(
-        label=_("Trọng số"),
-        required=False,
-        max_digits=8,
-        decimal_places=4,
-        min_value=0,
-        error_messages=NUMBER,
-    )
 
     class Meta:
         model = Criterion

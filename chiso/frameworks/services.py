@@ -69,6 +69,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
+def _lock_version(pk: int) -> FrameworkVersion:
+    """The version with its framework, locked until the end of the transaction."""
+    return FrameworkVersion.objects.select_for_update().select_related("framework").get(pk=pk)
+
+
 # --- frameworks and versions ----------------------------------------------------------------
 
 
@@ -121,7 +126,7 @@ def create_version(user, version: FrameworkVersion) -> FrameworkVersion:
 
 def update_version(user, version: FrameworkVersion) -> FrameworkVersion:
     with transaction.atomic():
-        stored = FrameworkVersion.objects.select_for_update().select_related("framework").get(pk=version.pk)
+        stored = _lock_version(version.pk)
         _require(can_edit_version(user, stored))
         version.full_clean()
         save_audited(version, user)
@@ -212,11 +217,7 @@ def check_criterion(criterion: Criterion) -> None:
 def save_criterion(user, criterion: Criterion) -> Criterion:
     """Create or change a criterion of a custom framework or local variant."""
     with transaction.atomic():
-        version = (
-            FrameworkVersion.objects.select_for_update()
-            .select_related("framework")
-            .get(pk=criterion.version_id)
-        )
+        version = _lock_version(criterion.version_id)
         _require(can_edit_structure(user, version))
         check_criterion(criterion)
         criterion.full_clean(exclude=["search_key", "based_on"])
@@ -227,11 +228,7 @@ def save_criterion(user, criterion: Criterion) -> Criterion:
 def save_points(user, criterion: Criterion) -> Criterion:
     """Change only the maximum points and weight (national versions: superusers)."""
     with transaction.atomic():
-        version = (
-            FrameworkVersion.objects.select_for_update()
-            .select_related("framework")
-            .get(pk=criterion.version_id)
-        )
+        version = _lock_version(criterion.version_id)
         _require(can_edit_version(user, version))
         stored = Criterion.objects.get(pk=criterion.pk)
         stored.max_points = criterion.max_points
@@ -244,11 +241,7 @@ def save_points(user, criterion: Criterion) -> Criterion:
 def delete_criterion(user, criterion: Criterion) -> int:
     """Remove a criterion and everything under it; returns how many were removed."""
     with transaction.atomic():
-        version = (
-            FrameworkVersion.objects.select_for_update()
-            .select_related("framework")
-            .get(pk=criterion.version_id)
-        )
+        version = _lock_version(criterion.version_id)
         _require(can_edit_structure(user, version))
         subtree = list(Criterion.objects.descendants(criterion, include_self=True).with_tree_fields())
         for node in sorted(subtree, key=lambda c: -c.tree_depth):  # leaves first
@@ -260,7 +253,7 @@ def renumber(user, version: FrameworkVersion) -> int:
     """Give the criteria codes from their order: dimensions 1, 2, …, sub-dimensions 1.1, 1.2, …
     (after a unit inserted its own dimension). Returns how many codes changed."""
     with transaction.atomic():
-        locked = FrameworkVersion.objects.select_for_update().select_related("framework").get(pk=version.pk)
+        locked = _lock_version(version.pk)
         _require(can_edit_structure(user, locked))
         ordered = tree_order(list(Criterion.objects.filter(version=locked)))
         new_codes: dict[int, str] = {}
