@@ -5,3 +5,19 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
+// Enter in a picker's search box picks nothing and must not submit the surrounding form.
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (event.key === "Enter" && target instanceof Element && target.classList.contains("picker-search")) {
+    event.preventDefault();
+  }
+});
+
+// Forms marked data-confirm="question" ask before they are sent.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+  }
+});

@@ -1,4 +1,4 @@
-// Plan import review: unit and criterion pickers, confirmations. No inline handlers (CSP).
+// Plan import review: unit and criterion pickers (confirmations: chiso.js). No inline handlers (CSP).
 (function () {
   "use strict";
 
@@ -45,20 +45,5 @@
     }
     const remove = target.closest("[data-picker-remove]");
     if (remove) remove.closest(".picker-chip").remove();
-  });
-
-  // Enter in a picker's search box must not submit the row.
-  document.addEventListener("keydown", (event) => {
-    const target = event.target;
-    if (event.key === "Enter" && target instanceof Element && target.classList.contains("picker-search")) {
-      event.preventDefault();
-    }
-  });
-
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
-    }
   });
 })();

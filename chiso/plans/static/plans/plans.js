@@ -1,4 +1,4 @@
-// The task table editor: pickers for criteria and units, row removal, confirmations.
+// The task table editor: pickers for criteria and units, row removal (confirmations: chiso.js).
 // Kept out of inline attributes so the Content-Security-Policy can forbid them.
 (function () {
   "use strict";
@@ -58,21 +58,6 @@
     const removeItem = target.closest("[data-remove-item]");
     if (removeItem) {
       removeItem.closest(".repeat-item").remove();
-    }
-  });
-
-  // Enter in a picker's search box picks nothing and must not submit the task form.
-  document.addEventListener("keydown", (event) => {
-    const target = event.target;
-    if (event.key === "Enter" && target instanceof Element && target.classList.contains("picker-search")) {
-      event.preventDefault();
-    }
-  });
-
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
     }
   });
 
