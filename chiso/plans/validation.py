@@ -380,28 +380,44 @@ def _sections(data: Mapping, errors: Errors) -> list[SectionInput] | None:
     return sections
 
 
+def _rows(
+    data: Mapping, errors: Errors, *, key: str, message: str, columns: Mapping[str, str], counted_by: str
+) -> list | None:
+    """The rows of a repeated block: from parallel POST arrays `columns` ({name: POST key}; as many
+    rows as values of `counted_by`, missing cells are ""), or the JSON list under `key`.
+    None when the data carries neither (the block is left unchanged) or the JSON is not a list."""
+    if hasattr(data, "getlist"):
+        if columns[counted_by] not in data:
+            return None
+        lists = {name: data.getlist(post_key) for name, post_key in columns.items()}
+        return [
+            {name: (values[i] if i < len(values) else "") for name, values in lists.items()}
+            for i in range(len(lists[counted_by]))
+        ]
+    if key not in data:
+        return None
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        errors.add(key, message)
+        return None
+    return items
+
+
 def _references(data: Mapping, errors: Errors) -> list[ReferenceInput] | None:
     from chiso.plans.models import PlanReference
 
-    if hasattr(data, "getlist"):
-        if "ref_number_symbol" not in data:
-            return None
-        columns = {
-            name: data.getlist(f"ref_{name}")
-            for name in ("kind", "number_symbol", "issued_on", "issuer_name", "title")
-        }
-        count = len(columns["number_symbol"])
-        items = [
-            {name: (values[i] if i < len(values) else "") for name, values in columns.items()}
-            for i in range(count)
-        ]
-    else:
-        if "references" not in data:
-            return None
-        items = data.get("references") or []
-        if not isinstance(items, list):
-            errors.add("references", _("Văn bản liên quan: phải là một danh sách."))
-            return None
+    items = _rows(
+        data,
+        errors,
+        key="references",
+        message=_("Văn bản liên quan: phải là một danh sách."),
+        columns={
+            name: f"ref_{name}" for name in ("kind", "number_symbol", "issued_on", "issuer_name", "title")
+        },
+        counted_by="number_symbol",
+    )
+    if items is None:
+        return None
     references = []
     for number, item in enumerate(items, start=1):
         number_symbol = nfc(str(item.get("number_symbol") or ""))
@@ -433,21 +449,16 @@ def _references(data: Mapping, errors: Errors) -> list[ReferenceInput] | None:
 
 
 def _deadlines(data: Mapping, errors: Errors) -> list[DeadlineInput] | None:
-    if hasattr(data, "getlist"):
-        if "deadline_label" not in data:
-            return None
-        labels = data.getlist("deadline_label")
-        dates = data.getlist("deadline_due_on")
-        items = [
-            {"label": labels[i], "due_on": dates[i] if i < len(dates) else ""} for i in range(len(labels))
-        ]
-    else:
-        if "deadlines" not in data:
-            return None
-        items = data.get("deadlines") or []
-        if not isinstance(items, list):
-            errors.add("deadlines", _("Hạn báo cáo: phải là một danh sách."))
-            return None
+    items = _rows(
+        data,
+        errors,
+        key="deadlines",
+        message=_("Hạn báo cáo: phải là một danh sách."),
+        columns={"label": "deadline_label", "due_on": "deadline_due_on"},
+        counted_by="label",
+    )
+    if items is None:
+        return None
     deadlines = []
     for number, item in enumerate(items, start=1):
         label = nfc(str(item.get("label") or ""))
