@@ -8,7 +8,8 @@ An `actor` of None means the system itself (demo data, commands) and skips the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -110,6 +111,23 @@ def _apply_plan_input(plan: Plan, data: PlanInput) -> None:
     plan.upper_plan = data.upper_plan
 
 
+def _create_references(plan: Plan, numbered: Iterable[tuple[int, Any]]) -> None:
+    """Store the plan's related documents from (position, reference) pairs (inputs or other plans' rows)."""
+    PlanReference.objects.bulk_create(
+        PlanReference(
+            plan=plan,
+            kind=r.kind,
+            target_id=r.target_id,
+            number_symbol=r.number_symbol,
+            issued_on=r.issued_on,
+            issuer_name=r.issuer_name,
+            title=r.title,
+            position=position,
+        )
+        for position, r in numbered
+    )
+
+
 def _save_plan_related(plan: Plan, data: PlanInput) -> None:
     plan.frameworks.set(data.frameworks)
     if data.sections is not None:
@@ -120,19 +138,7 @@ def _save_plan_related(plan: Plan, data: PlanInput) -> None:
         )
     if data.references is not None:
         plan.references.all().delete()
-        PlanReference.objects.bulk_create(
-            PlanReference(
-                plan=plan,
-                kind=r.kind,
-                target_id=r.target_id,
-                number_symbol=r.number_symbol,
-                issued_on=r.issued_on,
-                issuer_name=r.issuer_name,
-                title=r.title,
-                position=i,
-            )
-            for i, r in enumerate(data.references, start=1)
-        )
+        _create_references(plan, enumerate(data.references, start=1))
     if data.deadlines is not None:
         plan.deadlines.all().delete()
         PlanDeadline.objects.bulk_create(
@@ -330,19 +336,7 @@ def _copy_plan(actor, source: Plan, replaces: Plan | None) -> Plan:
         PlanSection(plan=copy, position=s.position, depth=s.depth, key=s.key, heading=s.heading, body=s.body)
         for s in source.sections.all()
     )
-    PlanReference.objects.bulk_create(
-        PlanReference(
-            plan=copy,
-            kind=r.kind,
-            target_id=r.target_id,
-            number_symbol=r.number_symbol,
-            issued_on=r.issued_on,
-            issuer_name=r.issuer_name,
-            title=r.title,
-            position=r.position,
-        )
-        for r in source.references.all()
-    )
+    _create_references(copy, ((r.position, r) for r in source.references.all()))
     PlanDeadline.objects.bulk_create(
         PlanDeadline(plan=copy, label=d.label, due_on=d.due_on, position=d.position)
         for d in source.deadlines.all()
