@@ -46,3 +46,12 @@ def test_an_issued_plan_links_to_its_reporting_rounds(client, demo):
     client.force_login(demo["users"]["demo.tinh"])
     content = client.get(reverse("plan-detail", args=[plan.pk])).content.decode()
     assert reverse("reporting-plan-rounds", args=[plan.pk]) in content
+
+
+def test_province_coordinator_follows_the_rounds_of_inherited_plans(client, demo):
+    from chiso.reporting.demo import build_demo_reporting
+
+    build_demo_reporting()
+    client.force_login(demo["users"]["demo.tinh"])
+    content = client.get(reverse("reporting-home")).content.decode()
+    assert "Các kỳ báo cáo bạn theo dõi" in content and "154/KH-UBND" in content

@@ -67,7 +67,7 @@ from chiso.reporting.publication import public_page
 from chiso.reporting.rounds import Schedule, generate_for_plan
 from chiso.reporting.status import LIGHT_CSS, Timeliness, classify, unit_due, unit_lock
 from chiso.units.models import Membership, Role, Unit
-from chiso.units.scope import COORDINATE, EDIT, VIEW, can
+from chiso.units.scope import COORDINATE, EDIT, VIEW, can, expand
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -104,16 +104,16 @@ def home(request):
     """What is due from the user's units, the rounds they coordinate, and their notifications."""
     today = timezone.localdate()
     items = inbox(request.user, today)
-    coordinated = list(
-        Membership.objects.filter(
-            user=request.user, role__in=[Role.COORDINATOR, Role.ADMIN, Role.LEADER]
-        ).values_list("unit_id", flat=True)
-    )
+    # Rounds of the plans the user coordinates or leads, the inherited ones included (the
+    # coordinator of a province formed in 2025 follows its old districts' rounds too).
+    leading = Membership.objects.filter(
+        user=request.user, role__in=[Role.COORDINATOR, Role.ADMIN, Role.LEADER]
+    ).values_list("unit_id", flat=True)
     rounds = ReportingRound.objects.exclude(plan__state="draft").select_related("plan", "plan__issuer")
     if request.user.is_superuser:
         rounds = rounds.order_by("-due_on")[:20]
-    elif coordinated:
-        rounds = rounds.filter(plan__issuer_id__in=coordinated).order_by("-due_on")[:20]
+    elif leading_ids := list(leading):
+        rounds = rounds.filter(plan__issuer_id__in=expand(leading_ids)).order_by("-due_on")[:20]
     else:
         rounds = []
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
