@@ -13,6 +13,7 @@ import zlib
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from chiso.plans.models import Plan
 from chiso.reporting import initiatives, inspections, services
@@ -204,3 +205,89 @@ def demo_summary(rounds: list[ReportingRound]) -> dict:
         states = list(rnd.reports.values_list("state", flat=True))
         result[rnd.title] = {state: states.count(state) for state in ReportState.values}
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# A round on the current year's province plan, still open: every demo account has a report to
+# write, to approve or to follow.
+
+# (unit name, what it has done so far); the other units have not started.
+CURRENT_ROUND = [
+    ("Phường Hà Giang 1", "approve"),
+    ("Sở Nội vụ", "submit"),
+    ("Xã Thanh Thủy", "draft"),
+]
+
+
+def _fill_current(actor, rnd: ReportingRound, unit, then: str, moment: dt.datetime) -> None:
+    report = services.open_report(actor, rnd, unit, now=moment)
+    if report.first_submitted_at is not None or report.results:
+        return
+    tasks = {}
+    for p in report.progress.select_related("task"):
+        status = _status_for(unit.name, p.task.number)
+        if status == TaskStatus.NOT_STARTED:
+            status = TaskStatus.IN_PROGRESS
+        value = ""
+        if p.task.has_measurable_target:
+            value = str(p.task.target_value if status == TaskStatus.DONE else p.task.target_value * 9 / 10)
+        tasks[p.task_id] = {
+            "status": status,
+            "achieved_value": value,
+            "work_done": f"{unit.name} đã triển khai: {p.task.text[:80]}",
+        }
+    report = services.save_report(
+        actor,
+        report,
+        {
+            "version": report.version,
+            "results": f"{unit.name} đã ban hành kế hoạch thực hiện và triển khai các nhiệm vụ được giao tại "
+            f"Kế hoạch {rnd.plan.number_symbol} của UBND tỉnh.",
+            "shortcomings": "Bộ máy mới sau sắp xếp còn thiếu công chức chuyên môn về công nghệ thông tin.",
+            "proposals": "Đề nghị Sở Nội vụ tổ chức tập huấn về Chỉ số PAPI cho công chức cấp xã.",
+            "tasks": tasks,
+        },
+        now=moment,
+    )
+    if then == "draft":
+        return
+    report = services.submit_report(actor, report, report.version, now=moment)
+    if then == "approve":
+        services.approve_report(actor, report, now=moment + dt.timedelta(hours=3))
+
+
+@transaction.atomic
+def build_demo_current_reporting(actor=None, today: dt.date | None = None) -> ReportingRound | None:
+    """Idempotent: an open round on the province's current PAPI plan, due in two weeks when created;
+    one commune's report approved, Sở Nội vụ's awaiting approval, one commune's in draft."""
+    from chiso.core.workdays import add_working_days, next_working_day
+    from chiso.plans.demo import PROVINCE_REF, build_demo_province_plan, province_plan
+    from chiso.units.models import Unit
+
+    today = today or timezone.localdate()
+    plan = province_plan(Unit.objects.get(ref=PROVINCE_REF), today.year)
+    if plan is None:
+        plan = build_demo_province_plan(actor, today=today)
+    rnd = plan.reporting_rounds.order_by("number").first()
+    if rnd is None:
+        due_on = next_working_day(max(today, plan.issued_on) + dt.timedelta(days=14))
+        rnd = services.create_round(
+            actor,
+            plan,
+            {
+                "title": f"Báo cáo kết quả thực hiện Kế hoạch cải thiện Chỉ số PAPI năm {plan.year_from}",
+                "kind": "custom",
+                "period_start": dt.date(plan.year_from, 1, 1),
+                "period_end": min(due_on, dt.date(plan.year_from, 12, 31)),
+                "opens_on": plan.issued_on,
+                "due_on": due_on,
+                "locks_on": due_on + dt.timedelta(days=7),
+                "coordinator_due_on": add_working_days(due_on, 5),
+            },
+        )
+    units = {e.unit.name: e.unit for e in expected_for_round(rnd).units.values()}
+    day = max(rnd.opens_on, min(today - dt.timedelta(days=1), rnd.due_on))
+    for name, then in CURRENT_ROUND:
+        if name in units:
+            _fill_current(actor, rnd, units[name], then, at(day.strftime("%d/%m/%Y")))
+    return rnd

@@ -7,7 +7,12 @@ from django.db import transaction
 from chiso.units.demo import ACCOUNTS, DEMO_PASSWORD, build_demo_world
 
 # Each app that has demo content adds a `build_demo_*` function; they run in this order.
-DEMO_BUILDERS = [("chiso.plans.demo", "build_demo_plans"), ("chiso.reporting.demo", "build_demo_reporting")]
+DEMO_BUILDERS = [
+    ("chiso.plans.demo", "build_demo_plans"),
+    ("chiso.reporting.demo", "build_demo_reporting"),
+    ("chiso.plans.demo", "build_demo_province_plan"),
+    ("chiso.reporting.demo", "build_demo_current_reporting"),
+]
 
 
 class Command(BaseCommand):
