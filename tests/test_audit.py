@@ -94,3 +94,12 @@ def test_file_fields_are_audited_by_their_stored_name():
     values = snapshot(Evidence(file="reporting/evidence/2026/abc.pdf", file_name="QĐ 12.pdf"))
     assert values["file"] == "reporting/evidence/2026/abc.pdf" and values["file_name"] == "QĐ 12.pdf"
     assert snapshot(Evidence())["file"] is None
+
+
+def test_unit_admins_find_the_audit_log_in_the_menu(client, commune):
+    from tests.conftest import make_user
+
+    client.force_login(make_user("qt.menu", commune, Role.ADMIN))
+    assert reverse("audit-log") in client.get(reverse("home")).content.decode()
+    client.force_login(make_user("cb.menu", commune, Role.OFFICER))
+    assert reverse("audit-log") not in client.get(reverse("home")).content.decode()

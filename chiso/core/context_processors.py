@@ -1,10 +1,13 @@
-from django.conf import settings
-
-
 def chiso(request):
-    """What every page needs: the signed-in user's memberships (for the unit switcher and menus)."""
+    """What the page frame needs. Values are callables so a page that never shows them runs no query
+    (templates call a callable variable when they use it)."""
     user = getattr(request, "user", None)
-    memberships = []
-    if user is not None and user.is_authenticated:
-        memberships = list(user.memberships.select_related("unit").all())
-    return {"chiso_memberships": memberships, "chiso_debug": settings.DEBUG}
+
+    def is_unit_admin() -> bool:
+        from chiso.units.models import Membership, Role
+
+        return bool(
+            user and user.is_authenticated and Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        )
+
+    return {"chiso_is_admin": is_unit_admin}
