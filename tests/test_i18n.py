@@ -230,3 +230,18 @@ def test_login_page_for_an_english_browser_is_vietnamese(client):
     html = page(client.__class__(HTTP_ACCEPT_LANGUAGE="en"), "/accounts/login/")
     assert '<html lang="vi">' in html
     assert "Đăng nhập" in html and "Sign in" not in html
+
+
+@pytest.mark.django_db
+def test_a_plan_page_in_english_says_plan_no(client):
+    from chiso.plans.demo import build_demo_plans
+    from chiso.plans.models import Plan
+    from chiso.units.demo import build_demo_world
+
+    world = build_demo_world()
+    build_demo_plans()
+    client.force_login(world["users"]["demo.tinh"])
+    choose_language(client, "en")
+    plan = Plan.objects.get(number="154", symbol="KH-UBND")
+    content = page(client, f"/plans/{plan.pk}/")
+    assert "Plan No. 154/KH-UBND" in content or "Plan no. 154/KH-UBND" in content
