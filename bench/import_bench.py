@@ -25,7 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-SAMPLES = Path(os.environ.get("CHISO_SAMPLES", "/work/shared/samples"))
+SAMPLES = Path(
+    os.environ.get("CHISO_SAMPLES") or Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
+)
 EXPECTED = Path(__file__).resolve().parent.parent / "tests" / "data" / "import"
 CACHE = Path(__file__).resolve().parent.parent / "var" / "bench"
 LARGE_PAGES = 200

@@ -5,6 +5,7 @@ Every test runs in a transaction that is rolled back, on top of the full officia
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +13,9 @@ from django.contrib.auth import get_user_model
 from chiso.units.models import Membership, Role, Unit
 
 DEMO_PASSWORD = "chiso-demo"
+ROOT = Path(__file__).resolve().parent.parent
+# The real plans of ../shared/samples (CI has ../shared beside the clone); CHISO_SAMPLES overrides.
+SAMPLES = Path(os.environ.get("CHISO_SAMPLES") or ROOT.parent / "shared" / "samples")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -36,6 +40,24 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """Each test starts in Vietnamese: a request in English must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("CI") and not SAMPLES.is_dir():
+        raise pytest.UsageError(
+            f"CI needs the sample plans at {SAMPLES} (../shared/samples beside the clone)"
+        )
 
 
 @pytest.fixture(scope="session")

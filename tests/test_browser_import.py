@@ -3,7 +3,6 @@ the background, takes the district as issuer, fixes a lead unit the parser could
 the title, saves, and lands on the draft plan with all its tasks."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,14 +10,14 @@ from chiso.documents.models import ImportJob, ImportStatus
 from chiso.plans.models import Plan, PlanState
 from chiso.units.models import Unit
 from chiso.units.reference import create_bodies
-from tests.conftest import make_user, sign_in
+from tests.conftest import SAMPLES, make_user, sign_in
 
 pytestmark = [pytest.mark.browser]
 
-SAMPLE = Path("/work/shared/samples/vi-xuyen-2021-plan.docx")
+SAMPLE = SAMPLES / "vi-xuyen-2021-plan.docx"
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="the sample plans are not in /work/shared/samples")
+@pytest.mark.skipif(not SAMPLE.exists(), reason=f"the sample plans are not in {SAMPLES}")
 def test_coordinator_imports_reviews_fixes_and_saves_a_draft(live_world, live_server, page):
     province = Unit.objects.get(ref="vn:province:08")
     district = Unit.objects.get(ref="vn-pre2025:district:030")

@@ -2,12 +2,11 @@
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-SAMPLES = Path("/work/shared/samples")
+from tests.conftest import SAMPLES
 
 
 def run(*args):

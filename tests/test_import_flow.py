@@ -7,7 +7,6 @@ leaves no plan, task or group behind; another user's import is 404.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +17,7 @@ from chiso.documents.models import ImportJob, ImportStatus
 from chiso.plans.models import Plan, Task, TaskAssignment, UnitGroup
 from chiso.units.models import Role, Unit
 from chiso.units.reference import create_bodies
-from tests.conftest import make_user
+from tests.conftest import SAMPLES, make_user
 from tests.test_import_support import (
     HEADER,
     add_table,
@@ -29,8 +28,6 @@ from tests.test_import_support import (
     scanned_pdf,
     zip_bomb,
 )
-
-SAMPLES = Path("/work/shared/samples")
 
 # sample → (the current province whose coordinator imports it, the issuer the document names)
 SAMPLE_UNITS = {
@@ -48,9 +45,7 @@ CASES = [
     ("moc-chau-2022-plan", "md"),
 ]
 
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="the sample plans are not in /work/shared/samples"
-)
+pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"the sample plans are not in {SAMPLES}")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import io
 import re
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +23,7 @@ from chiso.documents.errors import (
 )
 from chiso.documents.limits import Limits
 from chiso.documents.parser import ParsedPlan, parse_document
+from tests.conftest import SAMPLES
 from tests.test_import_support import (
     docx_bytes,
     encrypted_office_file,
@@ -34,7 +34,6 @@ from tests.test_import_support import (
     zip_bomb,
 )
 
-SAMPLES = Path("/work/shared/samples")
 LIMITS = Limits(max_seconds=30)
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
 

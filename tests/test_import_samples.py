@@ -15,8 +15,8 @@ import pytest
 
 from chiso.documents.evaluation import score
 from chiso.documents.parser import parse_document, resolve_plan
+from tests.conftest import SAMPLES
 
-SAMPLES = Path("/work/shared/samples")
 EXPECTED = Path(__file__).parent / "data" / "import"
 CASES = [
     (path.name.removesuffix(".expected.json"), fmt)
@@ -24,9 +24,7 @@ CASES = [
     for fmt in json.loads(path.read_text(encoding="utf-8"))["formats"]
 ]
 
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="the sample plans are not in /work/shared/samples"
-)
+pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"the sample plans are not in {SAMPLES}")
 
 
 def expected(name: str) -> dict:
