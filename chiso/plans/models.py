@@ -312,12 +312,9 @@ class UnitGroupQuerySet(models.QuerySet):
         return qs
 
     def restrict(self, user, action: str = "view") -> "UnitGroupQuerySet":
-        from chiso.units.scope import unit_scope
+        from chiso.units.scope import within_scope
 
-        scope = unit_scope(user, action)
-        if scope.everything:
-            return self
-        return self.filter(owner_id__in=scope.ids)
+        return within_scope(self, user, action, "owner_id")
 
 
 class UnitGroup(BaseModel):

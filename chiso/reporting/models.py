@@ -42,12 +42,9 @@ class RoundQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = "view") -> RoundQuerySet:
         """Rounds of plans whose issuer is in the user's scope for `action`."""
-        from chiso.units.scope import unit_scope
+        from chiso.units.scope import within_scope
 
-        scope = unit_scope(user, action)
-        if scope.everything:
-            return self
-        return self.filter(plan__issuer_id__in=scope.ids)
+        return within_scope(self, user, action, "plan__issuer_id")
 
 
 class ReportingRound(BaseModel):
@@ -150,12 +147,9 @@ class ReportQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = "view") -> ReportQuerySet:
         """Reports of units in the user's scope, or of rounds of plans the user's units issued."""
-        from chiso.units.scope import unit_scope
+        from chiso.units.scope import within_scope
 
-        scope = unit_scope(user, action)
-        if scope.everything:
-            return self
-        return self.filter(Q(unit_id__in=scope.ids) | Q(round__plan__issuer_id__in=scope.ids))
+        return within_scope(self, user, action, "unit_id", "round__plan__issuer_id")
 
 
 class UnitReport(BaseModel):
@@ -407,12 +401,9 @@ class ReminderLog(models.Model):
 
 class InspectionQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> InspectionQuerySet:
-        from chiso.units.scope import unit_scope
+        from chiso.units.scope import within_scope
 
-        scope = unit_scope(user, action)
-        if scope.everything:
-            return self
-        return self.filter(owner_id__in=scope.ids)
+        return within_scope(self, user, action, "owner_id")
 
 
 class Inspection(BaseModel):
@@ -521,12 +512,9 @@ class Remediation(BaseModel):
 
 class InitiativeQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> InitiativeQuerySet:
-        from chiso.units.scope import unit_scope
+        from chiso.units.scope import within_scope
 
-        scope = unit_scope(user, action)
-        if scope.everything:
-            return self
-        return self.filter(unit_id__in=scope.ids)
+        return within_scope(self, user, action, "unit_id")
 
 
 class Initiative(BaseModel):

@@ -107,12 +107,9 @@ class UnitQuerySet(TreeQuerySet):
 
     def restrict(self, user, action: str = "view") -> "UnitQuerySet":
         """The units `user` may act on for `action`: their subtrees and the history they absorbed."""
-        from chiso.units.scope import unit_scope
+        from chiso.units.scope import within_scope
 
-        scope = unit_scope(user, action)
-        if scope.everything:
-            return self
-        return self.filter(pk__in=scope.ids)
+        return within_scope(self, user, action, "pk")
 
 
 class Unit(BaseModel, TreeNode):

@@ -8,6 +8,7 @@ and successor → predecessor.
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 
 from chiso.units.models import Membership, Role, Unit, UnitSuccession
 
@@ -87,3 +88,16 @@ def roles_of(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def within_scope(queryset, user, action: str, *unit_fields: str):
+    """`queryset` limited to rows whose unit (any of `unit_fields`, e.g. "owner_id",
+    "plan__issuer_id") is in the user's scope for `action`; the one rule every model's
+    `restrict()` applies."""
+    scope = unit_scope(user, action)
+    if scope.everything:
+        return queryset
+    condition = Q()
+    for field in unit_fields:
+        condition |= Q(**{f"{field}__in": scope.ids})
+    return queryset.filter(condition)
