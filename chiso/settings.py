@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.plans",
     "chiso.documents",
+    "chiso.measures",
     "chiso.reporting",
+    "chiso.scores",
     "chiso.api",
 ]
 

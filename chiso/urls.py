@@ -14,6 +14,8 @@ urlpatterns = [
     path("plans/", include("chiso.plans.urls")),
     path("imports/", include("chiso.documents.urls")),
     path("reporting/", include("chiso.reporting.urls")),
+    path("measures/", include("chiso.measures.urls")),
+    path("scores/", include("chiso.scores.urls")),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("api/", include("chiso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

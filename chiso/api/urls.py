@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from chiso.api import views
 
-API_APPS = ["units", "frameworks", "plans", "documents", "reporting"]
+API_APPS = ["units", "frameworks", "plans", "documents", "measures", "reporting", "scores"]
 
 router = DefaultRouter()
 for app in API_APPS:

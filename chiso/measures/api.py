@@ -1,0 +1,5 @@
+"""Measures and observations in the REST API."""
+
+
+def register(router) -> None:
+    pass

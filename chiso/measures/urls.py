@@ -1,0 +1,3 @@
+"""Routes of the measures pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The analytics part of the index results API."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,3 @@
+"""Routes of the analytics pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the assessment pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the import pages."""
+
+urlpatterns: list = []
