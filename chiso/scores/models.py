@@ -93,6 +93,12 @@ class ScoreSet(BaseModel):
         blank=True,
         help_text=_("Ví dụ: Báo cáo PAPI 2023; Quyết định số …/QĐ-BNV công bố Chỉ số CCHC."),
     )
+    published_on = models.DateField(
+        _("ngày công bố"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống khi không rõ: kết quả năm N được coi là có từ ngày 01/5 năm N+1."),
+    )
     source_note = models.TextField(_("ghi chú nguồn"), blank=True)
     method = models.TextField(_("cách tính"), blank=True)
     is_public = models.BooleanField(_("công khai"), default=False)
