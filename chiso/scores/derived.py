@@ -1,0 +1,224 @@
+"""Derived series: results for units formed by a merger, computed from their predecessors.
+
+The 34 provinces formed on 1 July 2025 have no published PAPI for 2018–2024; their leaders still
+ask where they stand. For a unit that exists today and a year in which it has no published set,
+the derived set is built from the published sets of that year of its predecessors (followed back
+through the unit history until a unit with a set for that year):
+
+* each criterion (and the total) is the mean of the predecessors' values, weighted by their
+  population of that year when chiso has it for every one of them (`Population`), otherwise the
+  plain mean; a criterion some predecessor lacks is left out (never filled);
+* the set records its components and weights (`ScoreSetComponent`) and its method in words;
+* it is labelled "số liệu quy đổi từ các đơn vị cũ" everywhere it is shown, has no published
+  rank (analytics places it among the year's published values and says so), and is never used
+  to compute means, ranks or groups of other units.
+
+A unit with its own published set for a year gets no derived set for it (a stale one is removed).
+`rebuild_all` is idempotent: a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chiso.core.audit import delete_audited, save_audited
+from chiso.frameworks.models import Framework
+from chiso.scores.models import Population, Score, ScoreSet, ScoreSetComponent, Source
+from chiso.units.models import Unit, UnitSuccession
+
+DERIVED_LABEL = gettext_lazy("số liệu quy đổi từ các đơn vị cũ")
+AUDIT_NOTE = "derive_scores"
+PLACES = Decimal("0.0001")
+
+
+@dataclass
+class RebuildReport:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _history_edges() -> tuple[dict[int, list[tuple[int, bool]]], dict[int, list[int]]]:
+    """predecessors[successor] = [(predecessor, partial)], successors[predecessor] = [successor]."""
+    predecessors: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    successors: dict[int, list[int]] = defaultdict(list)
+    for pred, succ, partial in UnitSuccession.objects.values_list(
+        "predecessor_id", "successor_id", "partial"
+    ):
+        predecessors[succ].append((pred, partial))
+        successors[pred].append(succ)
+    return predecessors, successors
+
+
+def _current_heirs(unit_ids: set[int], successors: dict[int, list[int]], current: set[int]) -> set[int]:
+    """The units existing today that the given units went into, transitively."""
+    heirs: set[int] = set()
+    frontier = set(unit_ids)
+    seen: set[int] = set()
+    while frontier:
+        unit_id = frontier.pop()
+        seen.add(unit_id)
+        for succ in successors.get(unit_id, []):
+            if succ in current:
+                heirs.add(succ)
+            if succ not in seen:
+                frontier.add(succ)
+    return heirs
+
+
+def _sources(
+    unit_id: int, with_set: set[int], predecessors: dict[int, list[tuple[int, bool]]]
+) -> tuple[list[int], bool]:
+    """The nearest predecessors of `unit_id` that have a set (each path stops at the first one),
+    and whether any edge on the way was partial."""
+    found: list[int] = []
+    partial_any = False
+    frontier = [(unit_id, False)]
+    seen = {unit_id}
+    while frontier:
+        current, partial = frontier.pop()
+        for pred, edge_partial in predecessors.get(current, []):
+            if pred in seen:
+                continue
+            seen.add(pred)
+            if pred in with_set:
+                found.append(pred)
+                partial_any = partial_any or partial or edge_partial
+            else:
+                frontier.append((pred, partial or edge_partial))
+    return sorted(found), partial_any
+
+
+def _mean(values: list[Decimal], weights: list[Decimal]) -> Decimal:
+    total_weight = sum(weights)
+    return (sum(v * w for v, w in zip(values, weights, strict=True)) / total_weight).quantize(
+        PLACES, rounding=ROUND_HALF_UP
+    )
+
+
+def derive_values(components: list[ScoreSet], weights: list[Decimal]) -> dict[int | None, Decimal]:
+    """criterion id (None: total) → the weighted mean, for the criteria every component has."""
+    per_component = [{s.criterion_id: s.value for s in c.scores.all()} for c in components]
+    common = set(per_component[0])
+    for values in per_component[1:]:
+        common &= set(values)
+    return {key: _mean([values[key] for values in per_component], weights) for key in common}
+
+
+def _weights(components: list[ScoreSet], year: int) -> tuple[list[Decimal], dict[int, int] | None]:
+    populations = dict(
+        Population.objects.filter(unit_id__in=[c.unit_id for c in components], year=year).values_list(
+            "unit_id", "value"
+        )
+    )
+    if len(populations) == len(components):
+        return [Decimal(populations[c.unit_id]) for c in components], populations
+    return [Decimal(1)] * len(components), None
+
+
+def _method(components: list[ScoreSet], year: int, populations: dict[int, int] | None, partial: bool) -> str:
+    names = ", ".join(c.unit.name for c in components)
+    if populations:
+        weights = "; ".join(
+            f"{c.unit.name}: {populations[c.unit_id]:,}".replace(",", ".") for c in components
+        )
+        text = _("Trung bình có trọng số theo dân số năm %(year)d của các đơn vị cũ (%(weights)s).") % {
+            "year": year,
+            "weights": weights,
+        }
+    else:
+        text = _(
+            "Trung bình cộng điểm năm %(year)d của các đơn vị cũ: %(names)s (chưa có số dân để tính "
+            "trọng số). Tiêu chí thiếu ở một đơn vị cũ thì không quy đổi."
+        ) % {"year": year, "names": names}
+    if partial:
+        text += " " + _("Có đơn vị cũ chỉ nhập một phần vào đơn vị mới.")
+    return text
+
+
+def _save_derived(
+    unit_id: int, year: int, components: list[ScoreSet], partial: bool, actor, report: RebuildReport
+) -> None:
+    weights, populations = _weights(components, year)
+    values = derive_values(components, weights)
+    version = components[0].version
+    derived = ScoreSet.objects.filter(
+        unit_id=unit_id, version=version, year=year, source=Source.DERIVED
+    ).first()
+    created = derived is None
+    if created:
+        derived = ScoreSet(unit_id=unit_id, version=version, year=year, source=Source.DERIVED)
+    derived.is_public = all(c.is_public for c in components)
+    derived.method = _method(components, year, populations, partial)
+    derived.publication = _("Quy đổi từ: %(names)s") % {"names": ", ".join(c.unit.name for c in components)}
+    changed = save_audited(derived, actor, AUDIT_NOTE) is not None
+    wanted = {c.pk: w for c, w in zip(components, weights, strict=True)}
+    existing = {link.component_id: link for link in derived.components.all()}
+    for component_id, link in existing.items():
+        if component_id not in wanted:
+            delete_audited(link, actor, AUDIT_NOTE)
+            changed = True
+    for component_id, weight in wanted.items():
+        link = existing.get(component_id)
+        if link is None or link.weight != weight:
+            link = link or ScoreSetComponent(derived=derived, component_id=component_id)
+            link.weight = weight
+            save_audited(link, actor, AUDIT_NOTE)
+            changed = True
+    scores = {s.criterion_id: s for s in derived.scores.all()}
+    for criterion_id, score in scores.items():
+        if criterion_id not in values:
+            delete_audited(score, actor, AUDIT_NOTE)
+            changed = True
+    for criterion_id, value in values.items():
+        score = scores.get(criterion_id)
+        if score is None or score.value != value:
+            score = score or Score(score_set=derived, criterion_id=criterion_id)
+            score.value = value
+            save_audited(score, actor, AUDIT_NOTE)
+            changed = True
+    if created:
+        report.created += 1
+    elif changed:
+        report.updated += 1
+
+
+def rebuild_all(framework: Framework, actor, today: dt.date | None = None) -> RebuildReport:
+    """Derived sets for every unit existing `today` with predecessors' published sets of `framework`."""
+    report = RebuildReport()
+    today = today or dt.date.today()
+    official = list(
+        ScoreSet.objects.filter(version__framework=framework, source=Source.OFFICIAL)
+        .select_related("unit", "version")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("id")))
+    )
+    by_year: dict[int, dict[int, ScoreSet]] = defaultdict(dict)
+    for score_set in official:
+        by_year[score_set.year][score_set.unit_id] = score_set
+    predecessors, successors = _history_edges()
+    current = set(Unit.objects.valid_on(today).values_list("pk", flat=True))
+    heirs = _current_heirs({s.unit_id for s in official}, successors, current)
+    keep: set[tuple[int, int]] = set()
+    for unit_id in sorted(heirs):
+        for year, sets in sorted(by_year.items()):
+            if unit_id in sets:
+                continue
+            sources, partial = _sources(unit_id, set(sets), predecessors)
+            components = [sets[pred] for pred in sources]
+            if not components or len({c.version_id for c in components}) != 1:
+                continue
+            _save_derived(unit_id, year, components, partial, actor, report)
+            keep.add((unit_id, year))
+    for stale in ScoreSet.objects.filter(version__framework=framework, source=Source.DERIVED):
+        if (stale.unit_id, stale.year) not in keep:
+            delete_audited(stale, actor, AUDIT_NOTE)
+            report.removed += 1
+    return report
