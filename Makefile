@@ -29,8 +29,7 @@ run: install
 	@mkdir -p var
 	DEBUG=1 $(BIN)/chiso migrate --noinput
 	DEBUG=1 $(BIN)/chiso compilemessages --ignore=.venv -v 0 || true
-	DEBUG=1 $(BIN)/chiso load_units
-	DEBUG=1 $(BIN)/chiso load_frameworks
+	DEBUG=1 $(BIN)/chiso load_reference
 	DEBUG=1 $(BIN)/chiso load_demo
 	@echo ""
 	@echo "chiso: http://127.0.0.1:$(PORT)/   (demo accounts: see README — demo.admin, demo.tinh, demo.xa / chiso-demo)"

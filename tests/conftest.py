@@ -135,9 +135,9 @@ def superuser(db):
 def _load_reference_data() -> None:
     from django.core.management import call_command, get_commands
 
-    call_command("load_units", verbosity=0)
-    if "load_frameworks" in get_commands():
-        call_command("load_frameworks", verbosity=0)
+    for name in ("load_units", "load_frameworks", "load_measures", "load_scores"):
+        if name in get_commands():
+            call_command(name, verbosity=0)
 
 
 @pytest.fixture
