@@ -11,7 +11,7 @@ from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 
-BENCH_MODULES = ["bench.search_bench", "bench.import_bench", "bench.monitoring_bench"]
+BENCH_MODULES = ["bench.search_bench", "bench.import_bench", "bench.monitoring_bench", "bench.scores_bench"]
 
 
 def median_ms(function: Callable[[], object], repeat: int = 15, warmup: int = 2) -> float:
