@@ -63,15 +63,16 @@ class Evaluation:
     @property
     def period_label(self) -> str:
         """ "01/01–31/03/2026"."""
-        o = self.observation
-        if o is None:
-            return ""
-        start = (
-            o.period_start.strftime("%d/%m")
-            if o.period_start.year == o.period_end.year
-            else short_date(o.period_start)
-        )
-        return f"{start}–{short_date(o.period_end)}"
+        return period_text(self.observation)
+
+
+def period_text(observation: Observation | None) -> str:
+    """An observation's period as pages show it: "01/01–31/03/2026" ("01/07/2025–30/06/2026" across years)."""
+    if observation is None:
+        return ""
+    start, end = observation.period_start, observation.period_end
+    head = start.strftime("%d/%m") if start.year == end.year else short_date(start)
+    return f"{head}–{short_date(end)}"
 
 
 NOT_EVALUATED = Evaluation(NO_DATA, None, None, None)

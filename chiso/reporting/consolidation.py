@@ -5,7 +5,9 @@ exist on the round's due date), what each approved report says (status, achieved
 done, how much evidence), how many units completed it out of those for which it applies ("27/30
 đơn vị hoàn thành"), the achieved values against the measurable target, and the units that have
 no approved report. Every figure keeps the ids of the unit reports and task progress rows it was
-computed from, so it can be traced back.
+computed from, so it can be traced back. A task whose measurable target names a measure is also
+evaluated on the system's figures for every unit it is assigned to (met, not met, no data; see
+`chiso.reporting.measured`), approved report or not: `TaskLine.evaluation`.
 
 `consolidate` runs a fixed number of queries whatever the number of units and tasks.
 """
@@ -21,7 +23,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from chiso.plans.models import TargetOp, Task
+from chiso.measures.evaluation import Evaluation
 from chiso.reporting.expected import expected_for_round
+from chiso.reporting.measured import EvaluationCounts, by_task, round_evaluations
 from chiso.reporting.models import (
     Evidence,
     ReportingRound,
@@ -71,6 +75,7 @@ class UnitEntry:
     work_done: str
     evidence_count: int
     meets_target: bool | None
+    evaluation: Evaluation | None = None
 
     @property
     def status_label(self) -> str:
@@ -84,6 +89,7 @@ class TaskLine:
     expected_units: list[Unit]
     entries: list[UnitEntry] = field(default_factory=list)
     not_reported: list[Unit] = field(default_factory=list)
+    evaluation: EvaluationCounts | None = None
 
     @property
     def status_counts(self) -> Counter:
@@ -321,10 +327,17 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
             shortcomings=report.shortcomings if report and report.state == ReportState.APPROVED else "",
             proposals=report.proposals if report and report.state == ReportState.APPROVED else "",
         )
+    evaluations = round_evaluations(
+        rnd, expectation.tasks, [(u.id, t) for t, units in units_of_task.items() for u in units]
+    )
+    evaluation_counts = by_task(evaluations)
     for task in expectation.tasks:
         task_id = task.id
         line = TaskLine(
-            task=task, dimension_key=dimension_of_task[task_id], expected_units=units_of_task[task_id]
+            task=task,
+            dimension_key=dimension_of_task[task_id],
+            expected_units=units_of_task[task_id],
+            evaluation=evaluation_counts.get(task_id),
         )
         for unit in line.expected_units:
             unit_id = unit.id
@@ -344,6 +357,7 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
                     work_done=work_done,
                     evidence_count=evidence.get(pk, 0),
                     meets_target=meets(task, value),
+                    evaluation=evaluations.get((unit_id, task_id)),
                 )
             )
             summary = summaries[unit_id]

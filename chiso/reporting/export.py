@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
 from chiso.core.vndates import short_date
-from chiso.documents.model import Appendix, Chart, Column, OfficialDocument, Row, Section, Table
+from chiso.documents.model import Appendix, Chart, Column, OfficialDocument, Row, Section, Table, format_number
 from chiso.plans.export import issuer_labels
 from chiso.plans.models import authority_name
 from chiso.reporting.consolidation import Consolidation, DimensionBlock, TaskLine
@@ -84,7 +84,17 @@ def task_sentence(line: TaskLine) -> str:
     values = value_text(line)
     if values:
         parts.append(values)
+    measured = evaluation_text(line)
+    if measured:
+        parts.append(measured)
     return f"{head}{text}: " + "; ".join(parts) + "."
+
+
+def evaluation_text(line: TaskLine) -> str:
+    """ "theo số liệu hệ thống: 5/6 đơn vị đạt; 1 chưa có số liệu" or "" (target names no measure)."""
+    if line.evaluation is None:
+        return ""
+    return _("theo số liệu hệ thống: %(e)s") % {"e": line.evaluation.label}
 
 
 def dimension_chart(c: Consolidation) -> Chart | None:
@@ -166,6 +176,7 @@ def task_table(c: Consolidation) -> Table:
         Column(_("Quá hạn"), 1.6, "center"),
         Column(_("Tỷ lệ hoàn thành (%)"), 1.8, "center", decimals=1),
         Column(_("Giá trị đạt được"), 3.0),
+        Column(_("Theo số liệu hệ thống"), 2.6),
         Column(_("Đơn vị chưa có báo cáo được duyệt"), 4.0),
     ]
     rows: list[Row] = []
@@ -184,6 +195,7 @@ def task_table(c: Consolidation) -> Table:
                         line.status_counts[TaskStatus.OVERDUE],
                         _pct(line.done_pct),
                         value_text(line),
+                        line.evaluation.label if line.evaluation else "",
                         "; ".join(u.name for u in line.not_reported),
                     ]
                 )
@@ -229,11 +241,12 @@ def detail_table(c: Consolidation, with_ids: bool = False) -> Table:
         Column(_("Đơn vị"), 4.5),
         Column(_("Tình trạng"), 2.6, "center"),
         Column(_("Giá trị đạt được"), 2.2, "right"),
-        Column(_("Nội dung đã thực hiện"), 10.0, "justify"),
+        Column(_("Nội dung đã thực hiện"), 8.0, "justify"),
         Column(_("Số minh chứng"), 1.8, "center"),
     ]
     if with_ids:
         columns += [Column(_("Mã báo cáo"), 1.8, "center"), Column(_("Mã tiến độ"), 1.8, "center")]
+    columns.append(Column(_("Theo số liệu hệ thống"), 2.6))
     rows: list[Row] = []
     for block in c.dimensions:
         rows.append(_group_row(block))
@@ -250,8 +263,18 @@ def detail_table(c: Consolidation, with_ids: bool = False) -> Table:
                 ]
                 if with_ids:
                     cells += [e.report_id, e.progress_id]
+                cells.append(_evaluation_cell(e.evaluation))
                 rows.append(Row(cells))
     return Table(columns, rows)
+
+
+def _evaluation_cell(evaluation) -> str:
+    """ "Đạt: 96,2 (01/01–31/03/2026)", "Chưa có số liệu", or "" for a task without a measure."""
+    if evaluation is None or not evaluation.evaluated:
+        return ""
+    if evaluation.value is None:
+        return evaluation.label
+    return f"{evaluation.label}: {format_number(_num(evaluation.value))} ({evaluation.period_label})"
 
 
 def _narrative(c: Consolidation, field: str) -> list[str]:

@@ -217,6 +217,23 @@ class TaskProgress(BaseModel):
     achieved_value = models.DecimalField(
         _("kết quả đạt được (số)"), max_digits=14, decimal_places=4, null=True, blank=True
     )
+    achieved_note = models.CharField(
+        _("ghi chú về số liệu"),
+        max_length=500,
+        blank=True,
+        help_text=_("Lý do khi sửa số liệu lấy từ hệ thống (một cửa, cổng thông tin…)."),
+    )
+    measured_value = models.DecimalField(
+        _("số liệu từ hệ thống"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    observation = models.ForeignKey(
+        "measures.Observation",
+        verbose_name=_("số liệu đo lường dùng để điền sẵn"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     work_done = models.TextField(_("nội dung đã thực hiện"), blank=True)
     return_reason = models.TextField(_("lý do trả lại nhiệm vụ"), blank=True)
 

@@ -10,9 +10,13 @@ Rules (plain functions, see `chiso.reporting.status` for timeliness and lights):
   (unit, task) pair the status is what the approved report says, or "no data";
 - a pair is overdue when the unit reported it overdue, or when the task's due date has passed by
   the round's cut-off (or today, for a round still running) and no approved report says it is
-  done or not applicable this period.
+  done or not applicable this period;
+- a pair whose task's measurable target names a measure is also evaluated on the system's
+  figures over the round's cut-off window (met, not met, no data: `chiso.reporting.measured`),
+  whatever the unit reported.
 
-`round_monitoring` runs a fixed number of queries whatever the number of units and tasks.
+`round_monitoring` runs a fixed number of queries whatever the number of units and tasks (two
+of them for the measurable targets).
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from chiso.measures.evaluation import Evaluation
 from chiso.plans.conformance import load_dimensions
 from chiso.plans.models import Task
 from chiso.reporting.expected import Expectation, expected_for_round
+from chiso.reporting.measured import EvaluationCounts, by_task, round_evaluations
 from chiso.reporting.models import (
     Initiative,
     ReportingRound,
@@ -195,6 +201,7 @@ class RoundMonitoring:
     pair_status: dict[tuple[int, int], str]
     dimension_of_task: dict[int, str]
     parents: dict[int, Unit]
+    evaluations: dict[tuple[int, int], Evaluation] = field(default_factory=dict)
 
     @property
     def tasks(self) -> list[Task]:
@@ -237,6 +244,19 @@ class RoundMonitoring:
 
     def unit_row(self, unit_id: int) -> UnitRow | None:
         return next((r for r in self.units if r.unit.pk == unit_id), None)
+
+    @property
+    def measured_tasks(self) -> list[tuple[Task, EvaluationCounts]]:
+        """The tasks evaluated on the system's figures, in plan order, with their counts."""
+        counts = by_task(self.evaluations)
+        return [(t, counts[t.pk]) for t in self.tasks if t.pk in counts]
+
+    @property
+    def evaluation_totals(self) -> EvaluationCounts:
+        total = EvaluationCounts()
+        for (unit_id, _task_id), evaluation in self.evaluations.items():
+            total.add(unit_id, evaluation)
+        return total
 
 
 def task_dimensions(plan, tasks: list[Task]) -> tuple[dict[int, str], list[DimensionRow]]:
@@ -385,6 +405,7 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
     for dimension in dimensions:
         dimension.counts = Counts(**by_dimension[dimension.key])
     overall_counts = Counts(**overall)
+    pairs = [(unit_id, task_id) for unit_id, entry in expectation.units.items() for task_id in entry.task_ids]
     return RoundMonitoring(
         round=rnd,
         today=today,
@@ -397,6 +418,7 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
         pair_status=statuses,
         dimension_of_task=dimension_of_task,
         parents=parents,
+        evaluations=round_evaluations(rnd, expectation.tasks, pairs),
     )
 
 

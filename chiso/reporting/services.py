@@ -35,6 +35,7 @@ from chiso.core.workdays import load_calendar
 from chiso.plans.models import Plan, PlanState
 from chiso.plans.validation import Errors, get_value, parse_date
 from chiso.reporting.expected import expected_for_round
+from chiso.reporting.measured import correction_error, prefill_report
 from chiso.reporting.models import (
     Evidence,
     Notification,
@@ -470,6 +471,7 @@ def open_report(actor, rnd: ReportingRound, unit: Unit, now: dt.datetime | None 
             )
     except IntegrityError:
         return UnitReport.objects.get(round=rnd, unit=unit)
+    prefill_report(report, actor)
     return report
 
 
@@ -556,7 +558,8 @@ def save_report(actor, report: UnitReport, data: Mapping, now: dt.datetime | Non
     """Save the draft (or the returned parts): narrative, and per task status, value and what was done.
 
     `data`: {"version": n, "results": …, "shortcomings": …, "proposals": …,
-    "tasks": {task id: {"status": …, "achieved_value": …, "work_done": …}}}. All or nothing.
+    "tasks": {task id: {"status": …, "achieved_value": …, "achieved_note": …, "work_done": …}}}.
+    All or nothing. A value differing from the figure pre-filled from the system needs a note.
     """
     require(actor, EDIT, report.unit)
     moment = _now(now)
@@ -595,7 +598,7 @@ def save_report(actor, report: UnitReport, data: Mapping, now: dt.datetime | Non
                 errors.add("tasks", _("Nhiệm vụ mã %(k)s không thuộc báo cáo này.") % {"k": task_id})
                 continue
             name = task_label(progress.task)
-            before = (progress.status, progress.achieved_value, progress.work_done)
+            before = (progress.status, progress.achieved_value, progress.work_done, progress.achieved_note)
             status = values.get("status", progress.status) or progress.status
             if status not in TaskStatus.values:
                 errors.add(
@@ -621,7 +624,18 @@ def save_report(actor, report: UnitReport, data: Mapping, now: dt.datetime | Non
                     _("%(t)s — Nội dung đã thực hiện: dài quá %(n)d ký tự.") % {"t": name, "n": TEXT_LIMIT},
                 )
                 continue
-            after = (status, value, work_done)
+            note = _clean_text(values.get("achieved_note", progress.achieved_note))[:500]
+            if value is not None and correction_error(progress, value, note):
+                errors.add(
+                    f"task-{task_id}-achieved_note",
+                    _(
+                        "%(t)s — Kết quả đạt được: %(v)s khác số liệu từ hệ thống (%(m)s); "
+                        "cần ghi chú lý do sửa số liệu."
+                    )
+                    % {"t": name, "v": plain_number(value), "m": plain_number(progress.measured_value)},
+                )
+                continue
+            after = (status, value, work_done, note)
             if after == before:
                 continue
             if not _task_editable(locked, progress):
@@ -630,15 +644,17 @@ def save_report(actor, report: UnitReport, data: Mapping, now: dt.datetime | Non
                     _("%(t)s: nhiệm vụ này không bị trả lại nên không sửa được.") % {"t": name},
                 )
                 continue
-            progress.status, progress.achieved_value, progress.work_done = after
+            progress.status, progress.achieved_value, progress.work_done, progress.achieved_note = after
             changed.append(progress)
             changes[f"{name}"] = [
-                {"status": before[0], "value": str(before[1]) if before[1] is not None else None},
-                {"status": after[0], "value": str(after[1]) if after[1] is not None else None},
+                {"status": before[0], "value": str(before[1]) if before[1] is not None else None, "note": before[3]},
+                {"status": after[0], "value": str(after[1]) if after[1] is not None else None, "note": after[3]},
             ]
         errors.raise_if_any()
         if changed:
-            TaskProgress.objects.bulk_update(changed, ["status", "achieved_value", "work_done", "updated_at"])
+            TaskProgress.objects.bulk_update(
+                changed, ["status", "achieved_value", "work_done", "achieved_note", "updated_at"]
+            )
             audit.record(actor, locked, AuditEntry.Action.UPDATE, changes, _("Cập nhật tiến độ nhiệm vụ"))
         for name, value in narrative.items():
             setattr(locked, name, value)
@@ -673,6 +689,9 @@ def snapshot(report: UnitReport) -> dict:
                 "is_lead": p.is_lead,
                 "status": p.status,
                 "achieved_value": str(p.achieved_value) if p.achieved_value is not None else None,
+                "achieved_note": p.achieved_note,
+                "measured_value": str(p.measured_value) if p.measured_value is not None else None,
+                "observation_id": p.observation_id,
                 "work_done": p.work_done,
                 "evidence": [e.as_dict() for e in p.evidence.all()],
             }

@@ -62,6 +62,7 @@ from chiso.reporting.models import (
     TaskStatus,
     UnitReport,
 )
+from chiso.reporting.measured import prefill_report, system_label
 from chiso.reporting.monitoring import PAIR_LABELS, round_monitoring
 from chiso.reporting.publication import public_page
 from chiso.reporting.rounds import Schedule, generate_for_plan
@@ -278,6 +279,7 @@ def round_unit(request, pk: int, unit_pk: int):
             "status": m.pair_status[(unit_pk, task_id)],
             "label": PAIR_LABELS[m.pair_status[(unit_pk, task_id)]],
             "reported": TaskStatus(reported[task_id]).label if task_id in reported else "",
+            "evaluation": m.evaluations.get((unit_pk, task_id)),
         }
         for task_id in row.task_ids
     ]
@@ -334,6 +336,7 @@ def round_task(request, pk: int, task_pk: int):
             "label": PAIR_LABELS[m.pair_status[(row.unit.pk, task_pk)]],
             "value": reported.get(row.unit.pk, (None, ""))[0],
             "work_done": reported.get(row.unit.pk, (None, ""))[1],
+            "evaluation": m.evaluations.get((row.unit.pk, task_pk)),
         }
         for row in m.units
         if (row.unit.pk, task_pk) in m.pair_status
@@ -365,7 +368,7 @@ def round_unit_report(request, pk: int, unit_pk: int):
 
 def _report_rows(report: UnitReport):
     return list(
-        report.progress.select_related("task")
+        report.progress.select_related("task", "observation")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
         .order_by("task__position", "task_id")
     )
@@ -380,7 +383,7 @@ def parse_report_post(post, rows) -> dict:
     tasks = {}
     for row in rows:
         values = {}
-        for name in ("status", "achieved_value", "work_done"):
+        for name in ("status", "achieved_value", "achieved_note", "work_done"):
             key = f"task-{row.task_id}-{name}"
             if key in post:
                 values[name] = post.get(key, "")
@@ -410,9 +413,12 @@ def _report_context(request, report: UnitReport, rows, errors=None, posted=None)
             "" if row.achieved_value is None else f"{services.plain_number(row.achieved_value)}",
         )
         row.form_work = posted.get(f"task-{row.task_id}-work_done", row.work_done)
+        row.form_note = posted.get(f"task-{row.task_id}-achieved_note", row.achieved_note)
+        row.system_label = system_label(row.observation, row.measured_value, row.task.target_unit)
+        row.corrected = row.measured_value is not None and row.achieved_value != row.measured_value
         row.errors = [
             m
-            for key in ("status", "achieved_value", "work_done")
+            for key in ("status", "achieved_value", "achieved_note", "work_done")
             for m in errors.get(f"task-{row.task_id}-{key}", [])
         ]
     today = timezone.localdate()
@@ -471,6 +477,8 @@ def report_detail(request, pk: int):
         else:
             messages.success(request, _("Đã lưu bản nháp."))
         return redirect("reporting-report", pk=report.pk)
+    if report.is_editable and services.can_edit_report(request.user, report):
+        prefill_report(report, request.user)
     return render(
         request, "reporting/report_detail.html", _report_context(request, report, _report_rows(report))
     )
