@@ -78,18 +78,21 @@ def _header(cells: list[object]) -> dict[str, int] | None:
     return None
 
 
-def _from_grid(grid: list[tuple[int, list[object]]]) -> Table:
+def _find_header(grid: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]]:
     for position, (_number, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
         columns = _header(cells)
         if columns is not None:
-            break
-    else:
-        raise TableError(
-            _(
-                "Không tìm thấy dòng tiêu đề: bảng cần có các cột đơn vị, số liệu (mã hoặc tên) và giá trị. "
-                "Hãy dùng tệp mẫu."
-            )
+            return position, columns
+    raise TableError(
+        _(
+            "Không tìm thấy dòng tiêu đề: bảng cần có các cột đơn vị, số liệu (mã hoặc tên) và giá trị. "
+            "Hãy dùng tệp mẫu."
         )
+    )
+
+
+def _from_grid(grid: list[tuple[int, list[object]]]) -> Table:
+    position, columns = _find_header(grid)
     rows = []
     for number, cells in grid[position + 1 :]:
         values = {field: (cells[i] if i < len(cells) else None) for field, i in columns.items()}

@@ -22,8 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count
 from django.utils import timezone
 
-from chiso.plans.models import TargetOp, Task
 from chiso.measures.evaluation import Evaluation
+from chiso.plans.models import TargetOp, Task
 from chiso.reporting.expected import expected_for_round
 from chiso.reporting.measured import EvaluationCounts, by_task, round_evaluations
 from chiso.reporting.models import (

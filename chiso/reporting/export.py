@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
 from chiso.core.vndates import short_date
-from chiso.documents.model import Appendix, Chart, Column, OfficialDocument, Row, Section, Table, format_number
+from chiso.documents.model import (
+    Appendix,
+    Chart,
+    Column,
+    OfficialDocument,
+    Row,
+    Section,
+    Table,
+    format_number,
+)
 from chiso.plans.export import issuer_labels
 from chiso.plans.models import authority_name
 from chiso.reporting.consolidation import Consolidation, DimensionBlock, TaskLine

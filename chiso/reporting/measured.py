@@ -119,9 +119,7 @@ def prefill_report(report: UnitReport, actor=None) -> int:
             TaskProgress.objects.bulk_update(
                 filled, ["achieved_value", "measured_value", "observation", "updated_at"]
             )
-            audit.record(
-                actor, report, AuditEntry.Action.UPDATE, changes, _("Điền sẵn số liệu từ hệ thống")
-            )
+            audit.record(actor, report, AuditEntry.Action.UPDATE, changes, _("Điền sẵn số liệu từ hệ thống"))
     return len(filled)
 
 
@@ -134,7 +132,9 @@ def system_label(observation: Observation | None, value: Decimal | None, unit_la
     """ "Số liệu từ hệ thống: 96,2% (01/01–31/03/2026; Hệ thống một cửa điện tử)"."""
     if value is None:
         return ""
-    figure = number_text(value) + (unit_label if unit_label == "%" else f" {unit_label}" if unit_label else "")
+    figure = number_text(value) + (
+        unit_label if unit_label == "%" else f" {unit_label}" if unit_label else ""
+    )
     if observation is None:
         return _("Số liệu từ hệ thống: %(v)s") % {"v": figure}
     where = period_text(observation)

@@ -647,8 +647,16 @@ def save_report(actor, report: UnitReport, data: Mapping, now: dt.datetime | Non
             progress.status, progress.achieved_value, progress.work_done, progress.achieved_note = after
             changed.append(progress)
             changes[f"{name}"] = [
-                {"status": before[0], "value": str(before[1]) if before[1] is not None else None, "note": before[3]},
-                {"status": after[0], "value": str(after[1]) if after[1] is not None else None, "note": after[3]},
+                {
+                    "status": before[0],
+                    "value": str(before[1]) if before[1] is not None else None,
+                    "note": before[3],
+                },
+                {
+                    "status": after[0],
+                    "value": str(after[1]) if after[1] is not None else None,
+                    "note": after[3],
+                },
             ]
         errors.raise_if_any()
         if changed:

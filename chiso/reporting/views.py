@@ -48,6 +48,7 @@ from chiso.reporting.initiatives import (
     initiative_counts,
     register_initiative,
 )
+from chiso.reporting.measured import prefill_report, system_label
 from chiso.reporting.models import (
     Evidence,
     Initiative,
@@ -62,7 +63,6 @@ from chiso.reporting.models import (
     TaskStatus,
     UnitReport,
 )
-from chiso.reporting.measured import prefill_report, system_label
 from chiso.reporting.monitoring import PAIR_LABELS, round_monitoring
 from chiso.reporting.publication import public_page
 from chiso.reporting.rounds import Schedule, generate_for_plan

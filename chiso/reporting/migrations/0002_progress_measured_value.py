@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0001_initial'),
-        ('reporting', '0001_initial'),
+        ("measures", "0001_initial"),
+        ("reporting", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='taskprogress',
-            name='achieved_note',
-            field=models.CharField(blank=True, help_text='Lý do khi sửa số liệu lấy từ hệ thống (một cửa, cổng thông tin…).', max_length=500, verbose_name='ghi chú về số liệu'),
+            model_name="taskprogress",
+            name="achieved_note",
+            field=models.CharField(
+                blank=True,
+                help_text="Lý do khi sửa số liệu lấy từ hệ thống (một cửa, cổng thông tin…).",
+                max_length=500,
+                verbose_name="ghi chú về số liệu",
+            ),
         ),
         migrations.AddField(
-            model_name='taskprogress',
-            name='measured_value',
-            field=models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='số liệu từ hệ thống'),
+            model_name="taskprogress",
+            name="measured_value",
+            field=models.DecimalField(
+                blank=True, decimal_places=4, max_digits=14, null=True, verbose_name="số liệu từ hệ thống"
+            ),
         ),
         migrations.AddField(
-            model_name='taskprogress',
-            name='observation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measures.observation', verbose_name='số liệu đo lường dùng để điền sẵn'),
+            model_name="taskprogress",
+            name="observation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="measures.observation",
+                verbose_name="số liệu đo lường dùng để điền sẵn",
+            ),
         ),
     ]
