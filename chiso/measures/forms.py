@@ -76,10 +76,16 @@ class Resolver:
             self._measure_keys[m.code.lower()] = m
 
     def measure(self, text: str) -> Measure | None:
+        if text.startswith("id:") and text[3:].isdigit():
+            return next((m for m in self.measures if m.pk == int(text[3:])), None)
         return self._measure_keys.get(text.strip().lower()) or self._measure_keys.get(fold(text))
 
     def units(self, text: str) -> list[Unit]:
         key = nfc(text)
+        if key.startswith("id:") and key[3:].isdigit():
+            if key not in self._units:
+                self._units[key] = list(Unit.objects.filter(pk=int(key[3:])))
+            return self._units[key]
         if key not in self._units:
             codes = {key}
             if key.isdigit():
@@ -108,6 +114,9 @@ class ObservationRowForm(StyledFormMixin, forms.Form):
 
     def __init__(self, data, *, resolver: Resolver, **kwargs):
         data = {k: ("" if v is None else v) for k, v in dict(data).items()}
+        for name in ("unit", "measure"):  # an id, as the API and other systems send it
+            if isinstance(data.get(name), int) and not isinstance(data.get(name), bool):
+                data[name] = f"id:{data[name]}"
         for name in ("period_start", "period_end"):
             if isinstance(data.get(name), dt.date):
                 data[name] = data[name].isoformat()

@@ -1,3 +1,10 @@
 """Routes of the measures pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from chiso.measures import views
+
+urlpatterns = [
+    path("", views.measure_list, name="measure-list"),
+    path("template.xlsx", views.measure_template, name="measure-template"),
+]
