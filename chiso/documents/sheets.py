@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
@@ -249,3 +250,18 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def row_messages(form) -> list[str]:
+    """The reasons a row's form refused it: field errors named by their column label (with the cell
+    as written), then the errors of the row as a whole."""
+    messages = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            continue
+        label = form.fields[name].label if name in form.fields else name
+        raw = str(form.data.get(name) or "").strip()
+        prefix = f"{label} “{raw}”" if raw else str(label)
+        messages.extend(f"{prefix}: {error}" for error in errors)
+    messages.extend(str(error) for error in form.non_field_errors())
+    return messages

@@ -19,6 +19,7 @@ from chiso.frameworks.serializers import (
     FrameworkVersionSerializer,
     VariantSerializer,
 )
+from chiso.frameworks.upload_views import CriteriaUploadViewSet
 from chiso.units.models import Unit
 from chiso.units.scope import COORDINATE
 
@@ -152,3 +153,4 @@ def register(router) -> None:
     router.register("frameworks", FrameworkViewSet, basename="framework-api")
     router.register("framework-versions", FrameworkVersionViewSet, basename="frameworkversion-api")
     router.register("criteria", CriterionViewSet, basename="criterion-api")
+    router.register("criteria-uploads", CriteriaUploadViewSet, basename="criteria-upload-api")

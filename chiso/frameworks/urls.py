@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chiso.frameworks import views
+from chiso.frameworks import upload_views, views
 
 urlpatterns = [
     path("", views.framework_list, name="framework-list"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.framework_detail, name="framework-detail"),
     path("<int:pk>/edit/", views.framework_edit, name="framework-edit"),
     path("<int:pk>/versions/new/", views.version_create, name="version-create"),
+    path("<int:pk>/versions/upload/", upload_views.criteria_upload, name="criteria-upload"),
+    path("criteria-template.xlsx", upload_views.criteria_template, name="criteria-template"),
     path("versions/<int:pk>/", views.version_detail, name="version-detail"),
     path("versions/<int:pk>/edit/", views.version_edit, name="version-edit"),
     path("versions/<int:pk>/variant/", views.version_variant, name="version-variant"),

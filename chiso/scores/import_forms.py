@@ -408,17 +408,3 @@ class ScoreRowForm(forms.Form):
                 _("Điểm %(v)s nằm ngoài khoảng 0–%(m)s của %(w)s.")
                 % {"v": shown, "m": f"{maximum.normalize():f}".replace(".", ","), "w": what},
             )
-
-
-def row_messages(form: ScoreRowForm) -> list[str]:
-    """The reasons a row is rejected: field errors named by their column (and the cell as written)."""
-    messages = []
-    for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS:
-            continue
-        label = form.fields[name].label
-        raw = (form.data.get(name) or "").strip()
-        prefix = f"{label} “{raw}”" if raw else str(label)
-        messages.extend(f"{prefix}: {error}" for error in errors)
-    messages.extend(form.non_field_errors())
-    return messages

@@ -37,11 +37,18 @@ from django.utils.translation import gettext as _
 from chiso.core.audit import record_bulk_create, save_audited
 from chiso.documents.errors import DocumentImportError
 from chiso.documents.model import Column, Row, Table
-from chiso.documents.sheets import ColumnSpec, cell_text, find_header, missing_columns, read_sheets
+from chiso.documents.sheets import (
+    ColumnSpec,
+    cell_text,
+    find_header,
+    missing_columns,
+    read_sheets,
+    row_messages,
+)
 from chiso.documents.xlsx_writer import xlsx_bytes
 from chiso.frameworks.catalog import tree_order
 from chiso.frameworks.models import Criterion, FrameworkVersion
-from chiso.scores.import_forms import SCORE_FIELDS, Lookups, ScoreRowForm, is_system, row_messages
+from chiso.scores.import_forms import SCORE_FIELDS, Lookups, ScoreRowForm, is_system
 from chiso.scores.models import Group, Score, ScoreSet, Source
 from chiso.units.models import Unit
 from chiso.units.scope import COORDINATE, unit_scope
