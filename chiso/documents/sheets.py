@@ -41,6 +41,20 @@ _KEY = re.compile(r"\(([a-z][a-z0-9_]*)\)\s*$")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@dataclass(frozen=True)
+class RowError:
+    """A rejected row of an import: the row number the spreadsheet shows (None: the whole file)."""
+
+    row: int | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "message": self.message}
+
+    def __str__(self) -> str:
+        return _("Dòng %(n)s: %(m)s") % {"n": self.row, "m": self.message} if self.row else self.message
+
+
 @dataclass
 class Sheet:
     name: str
@@ -237,6 +251,35 @@ def find_header(sheets: Sequence[Sheet], columns: Sequence[ColumnSpec]) -> Heade
 
 def missing_columns(header: Header, columns: Sequence[ColumnSpec]) -> list[ColumnSpec]:
     return [spec for spec in columns if spec.required and spec.key not in header.columns]
+
+
+def read_records(
+    data: bytes, filename: str, columns: Sequence[ColumnSpec], any_of: Sequence[Sequence[str]] = ()
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """(row number, {column key: cell text}) for every row below the header, or the file's errors:
+    unreadable, no header, required columns missing (`any_of`: groups of keys of which one is
+    enough, such as a unit's code or name)."""
+    try:
+        sheets = read_sheets(data, filename)
+    except DocumentImportError as exc:
+        return [], [RowError(None, exc.message)]
+    header = find_header(sheets, columns)
+    if header is None:
+        return [], [RowError(None, _("Không tìm thấy dòng tiêu đề cột; hãy dùng tệp mẫu của chiso."))]
+    titles = {spec.key: spec.title for spec in columns}
+    missing = [
+        _(" hoặc ").join(titles[key] for key in group)
+        for group in any_of
+        if not any(key in header.columns for key in group)
+    ]
+    missing += [spec.title for spec in missing_columns(header, columns)]
+    if missing:
+        return [], [RowError(header.row_number, _("Thiếu cột: %(cols)s.") % {"cols": "; ".join(missing)})]
+    records = [
+        (number, {key: cell_text(value) for key, value in header.record(cells).items()})
+        for number, cells in header.data_rows()
+    ]
+    return records, []
 
 
 def cell_text(value: Cell) -> str:

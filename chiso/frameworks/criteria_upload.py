@@ -31,16 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chiso.core.text import nfc
-from chiso.documents.errors import DocumentImportError
 from chiso.documents.model import Column, Row, Table
-from chiso.documents.sheets import (
-    ColumnSpec,
-    cell_text,
-    find_header,
-    missing_columns,
-    read_sheets,
-    row_messages,
-)
+from chiso.documents.sheets import ColumnSpec, RowError, read_records, row_messages
 from chiso.documents.xlsx_writer import xlsx_bytes
 from chiso.frameworks import services
 from chiso.frameworks.forms import REQUIRED, CriterionPointsFields
@@ -49,7 +41,12 @@ from chiso.frameworks.models import Criterion, CriterionLevel, FrameworkVersion
 COLUMNS: list[ColumnSpec] = [
     ColumnSpec("code", "Mã (code)", ("mã", "mã tiêu chí", "mã số"), required=True),
     ColumnSpec("parent_code", "Mã tiêu chí cha (parent_code)", ("mã cha", "thuộc", "parent", "tiêu chí cha")),
-    ColumnSpec("name_vi", "Tên tiêu chí (name)", ("tên", "tên tiêu chí", "nội dung", "tiêu chí", "name")),
+    ColumnSpec(
+        "name_vi",
+        "Tên tiêu chí (name)",
+        ("tên", "tên tiêu chí", "nội dung", "tiêu chí", "name"),
+        required=True,
+    ),
     ColumnSpec("max_points", "Điểm tối đa (max_points)", ("điểm tối đa", "điểm chuẩn", "điểm", "max points")),
     ColumnSpec("name_en", "Tên tiếng Anh (name_en)", ("tên tiếng anh",)),
     ColumnSpec("weight", "Trọng số (weight)", ("trọng số",)),
@@ -90,18 +87,6 @@ class CriterionRowForm(CriterionPointsFields):
         return nfc(self.cleaned_data["name_vi"])
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "message": self.message}
-
-    def __str__(self) -> str:
-        return _("Dòng %(n)s: %(m)s") % {"n": self.row, "m": self.message} if self.row else self.message
-
-
 @dataclass
 class UploadResult:
     errors: list[RowError] = field(default_factory=list)
@@ -134,23 +119,13 @@ def _points(value: Decimal) -> str:
 
 def read_items(data: bytes, filename: str) -> tuple[list[_Item], list[RowError]]:
     """Every row through `CriterionRowForm` and the checks across rows."""
-    try:
-        sheets = read_sheets(data, filename)
-    except DocumentImportError as exc:
-        return [], [RowError(None, exc.message)]
-    header = find_header(sheets, COLUMNS)
-    if header is None:
-        return [], [RowError(None, _("Không tìm thấy dòng tiêu đề cột; hãy dùng tệp mẫu của chiso."))]
-    missing = [spec.title for spec in missing_columns(header, COLUMNS)]
-    if "name_vi" not in header.columns:
-        missing.append(COLUMNS[2].title)
-    if missing:
-        return [], [RowError(header.row_number, _("Thiếu cột: %(cols)s.") % {"cols": "; ".join(missing)})]
+    records, file_errors = read_records(data, filename, COLUMNS)
+    if file_errors:
+        return [], file_errors
     items: list[_Item] = []
     errors: dict[int, list[str]] = {}
     rejected_codes = set()
-    for number, cells in header.data_rows():
-        record = {key: cell_text(value) for key, value in header.record(cells).items()}
+    for number, record in records:
         form = CriterionRowForm(record)
         if form.is_valid():
             items.append(_Item(number, form.cleaned_data))

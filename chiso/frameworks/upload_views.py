@@ -97,17 +97,28 @@ class CriteriaUploadRequest(serializers.Serializer):
 
 
 ROW_ERRORS = inline_serializer(
-    "CriteriaUploadErrors",
+    "RejectedRows",
     {
         "detail": serializers.CharField(),
         "errors": serializers.ListField(
             child=inline_serializer(
-                "CriteriaUploadRowError",
+                "RejectedRow",
                 {"row": serializers.IntegerField(allow_null=True), "message": serializers.CharField()},
             )
         ),
     },
 )
+
+
+def rejected_rows_response(errors) -> Response:
+    """400 with every rejected row of an import (the API's side of the page's table)."""
+    return Response(
+        {
+            "detail": _("Có %(n)d dòng bị từ chối; chưa lưu dữ liệu nào.") % {"n": len(errors)},
+            "errors": [error.as_dict() for error in errors],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 class CriteriaUploadViewSet(viewsets.ViewSet):

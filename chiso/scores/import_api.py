@@ -11,6 +11,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from chiso.frameworks.upload_views import ROW_ERRORS, rejected_rows_response
 from chiso.scores.import_views import MAX_UPLOAD
 from chiso.scores.imports import import_scores, may_import
 
@@ -20,18 +21,6 @@ class ScoreImportRequest(serializers.Serializer):
     replace = serializers.BooleanField(required=False, default=False)
 
 
-ERRORS = inline_serializer(
-    "ScoreImportErrors",
-    {
-        "detail": serializers.CharField(),
-        "errors": serializers.ListField(
-            child=inline_serializer(
-                "ScoreImportRowError",
-                {"row": serializers.IntegerField(allow_null=True), "message": serializers.CharField()},
-            )
-        ),
-    },
-)
 SUMMARY = inline_serializer(
     "ScoreImportSummary",
     {
@@ -52,7 +41,9 @@ class ScoreImportViewSet(viewsets.ViewSet):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ScoreImportRequest}, responses={201: SUMMARY, 400: ERRORS})
+    @extend_schema(
+        request={"multipart/form-data": ScoreImportRequest}, responses={201: SUMMARY, 400: ROW_ERRORS}
+    )
     def create(self, request):
         if not may_import(request.user):
             raise exceptions.PermissionDenied(_("Bạn không có quyền nhập kết quả chỉ số."))
@@ -63,14 +54,7 @@ class ScoreImportViewSet(viewsets.ViewSet):
             raise exceptions.ValidationError({"file": [_("Tệp quá lớn (tối đa 20 MB).")]})
         result = import_scores(upload.read(), upload.name, request.user, payload.validated_data["replace"])
         if not result.ok:
-            return Response(
-                {
-                    "detail": _("Có %(n)d dòng bị từ chối; chưa lưu dữ liệu nào.")
-                    % {"n": len(result.errors)},
-                    "errors": [error.as_dict() for error in result.errors],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return rejected_rows_response(result.errors)
         summary = result.summary
         return Response({**summary.as_dict(), "message": summary.text()}, status=status.HTTP_201_CREATED)
 

@@ -35,16 +35,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.audit import record_bulk_create, save_audited
-from chiso.documents.errors import DocumentImportError
 from chiso.documents.model import Column, Row, Table
-from chiso.documents.sheets import (
-    ColumnSpec,
-    cell_text,
-    find_header,
-    missing_columns,
-    read_sheets,
-    row_messages,
-)
+from chiso.documents.sheets import ColumnSpec, RowError, read_records, row_messages
 from chiso.documents.xlsx_writer import xlsx_bytes
 from chiso.frameworks.catalog import tree_order
 from chiso.frameworks.models import Criterion, FrameworkVersion
@@ -77,18 +69,6 @@ WIDTHS = {"unit_name": 5, "criterion_name": 7, "publication": 5, "note": 4, "ran
 IMPORTABLE_SOURCES = [Source.OFFICIAL, Source.SELF_ASSESSMENT, Source.APPRAISAL, Source.SURVEY]
 PUBLIC_SOURCES = {Source.OFFICIAL, Source.APPRAISAL}
 CONTENT_FIELDS = ("value", "rank", "ranked", "group", "ci_low", "ci_high")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # the spreadsheet's row number; None for the file as a whole
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "message": self.message}
-
-    def __str__(self) -> str:
-        return _("Dòng %(n)s: %(m)s") % {"n": self.row, "m": self.message} if self.row else self.message
 
 
 @dataclass
@@ -138,31 +118,6 @@ def may_import(user) -> bool:
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-
-def read_records(data: bytes, filename: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """(row number, {column key: cell text}) for every data row, or the file-level errors."""
-    try:
-        sheets = read_sheets(data, filename)
-    except DocumentImportError as exc:
-        return [], [RowError(None, exc.message)]
-    header = find_header(sheets, COLUMNS)
-    if header is None:
-        return [], [RowError(None, _("Không tìm thấy dòng tiêu đề cột; hãy dùng tệp mẫu của chiso."))]
-    missing = [spec.title for spec in missing_columns(header, COLUMNS)]
-    if "unit_code" not in header.columns and "unit_name" not in header.columns:
-        missing.insert(0, _("Mã đơn vị (unit_code) hoặc Tên đơn vị (unit_name)"))
-    if missing:
-        return [], [
-            RowError(
-                header.row_number, _("Thiếu cột: %(cols)s.") % {"cols": "; ".join(str(m) for m in missing)}
-            )
-        ]
-    records = [
-        (number, {key: cell_text(value) for key, value in header.record(cells).items()})
-        for number, cells in header.data_rows()
-    ]
-    return records, []
 
 
 def _blank_scores(record: dict[str, str]) -> bool:
@@ -361,7 +316,7 @@ def import_scores(data: bytes, filename: str, user, replace: bool = False) -> Im
     `user` is the person importing (or `chiso.core.actors.system_actor()` for a command): the
     scope check, `created_by` and the audit entries name them.
     """
-    records, errors = read_records(data, filename)
+    records, errors = read_records(data, filename, COLUMNS, any_of=[("unit_code", "unit_name")])
     if errors:
         return ImportResult(errors)
     if not records:
