@@ -25,7 +25,7 @@ from chiso.units.models import Unit
 from chiso.units.scope import VIEW
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class AssessmentItemSerializer(serializers.ModelSerializer):
     criterion_code = serializers.CharField(source="criterion.code", read_only=True)
     criterion_name = serializers.CharField(source="criterion.name_vi", read_only=True)
     max_points = serializers.DecimalField(
@@ -85,29 +85,29 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):
-    items = ItemSerializer(many=True, read_only=True)
+    items = AssessmentItemSerializer(many=True, read_only=True)
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "items"]
         read_only_fields = fields
 
 
-class StartSerializer(serializers.Serializer):
+class AssessmentStartSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     version = serializers.IntegerField()
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     appraiser = serializers.IntegerField(required=False, allow_null=True)
 
 
-class VersionSerializer(serializers.Serializer):
+class AssessmentVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class ReturnSerializer(VersionSerializer):
+class AssessmentReturnSerializer(AssessmentVersionSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class EvidenceSerializer(VersionSerializer):
+class AssessmentEvidenceSerializer(AssessmentVersionSerializer):
     criterion = serializers.IntegerField()
     file = serializers.FileField()
 
@@ -170,10 +170,10 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         fresh = self.get_queryset().prefetch_related("items__criterion").get(pk=assessment.pk)
         return Response(AssessmentDetailSerializer(fresh).data, status=code)
 
-    @extend_schema(request=StartSerializer, responses=AssessmentDetailSerializer)
+    @extend_schema(request=AssessmentStartSerializer, responses=AssessmentDetailSerializer)
     def create(self, request, *args, **kwargs):
         """Start a self-assessment: {"unit", "version", "year", "appraiser" (optional)}."""
-        body = StartSerializer(data=request.data)
+        body = AssessmentStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         unit = get_object_or_404(Unit.objects.restrict(request.user, VIEW), pk=d["unit"])
@@ -191,28 +191,28 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment = svc.save_self(request.user, self.get_object(), request.data)
         return self._detail(assessment)
 
-    @extend_schema(request=EvidenceSerializer, responses=AssessmentDetailSerializer)
+    @extend_schema(request=AssessmentEvidenceSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         """Upload one criterion's evidence file (multipart: version, criterion, file)."""
-        body = EvidenceSerializer(data=request.data)
+        body = AssessmentEvidenceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         data = {"version": d["version"], "items": {d["criterion"]: {}}}
         assessment = svc.save_self(request.user, self.get_object(), data, {d["criterion"]: d["file"]})
         return self._detail(assessment)
 
-    @extend_schema(request=VersionSerializer, responses=AssessmentDetailSerializer)
+    @extend_schema(request=AssessmentVersionSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        body = VersionSerializer(data=request.data)
+        body = AssessmentVersionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._detail(svc.submit(request.user, self.get_object(), body.validated_data["version"]))
 
-    @extend_schema(request=ReturnSerializer, responses=AssessmentDetailSerializer)
+    @extend_schema(request=AssessmentReturnSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        body = ReturnSerializer(data=request.data)
+        body = AssessmentReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         return self._detail(svc.return_assessment(request.user, self.get_object(), d["reason"], d["version"]))
@@ -223,10 +223,10 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         """{"version", "items": [{"criterion", "decision": "accept" | "adjust", "points", "reason"}]}"""
         return self._detail(svc.appraise(request.user, self.get_object(), request.data))
 
-    @extend_schema(request=VersionSerializer, responses=AssessmentDetailSerializer)
+    @extend_schema(request=AssessmentVersionSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def finalise(self, request, pk=None):
-        body = VersionSerializer(data=request.data)
+        body = AssessmentVersionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._detail(svc.finalise(request.user, self.get_object(), body.validated_data["version"]))
 
