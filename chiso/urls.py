@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from chiso.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("chiso.home.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("chiso.core.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

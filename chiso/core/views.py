@@ -1,11 +1,10 @@
-"""Pages every user meets: home, health, audit log, error pages."""
+"""Pages every user meets: health, audit log, error pages (the home page is `chiso.home`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,46 +12,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chiso.core.models import AuditEntry
-
-
-@login_required
-def home(request):
-    """The signed-in user's units: what is due from them, their plans, and what lies below."""
-    from django.utils import timezone
-
-    from chiso.plans.models import Plan, PlanState
-    from chiso.reporting.inbox import inbox
-    from chiso.units.models import Unit
-
-    memberships = list(request.user.memberships.select_related("unit", "unit__parent"))
-    unit_ids = [m.unit_id for m in memberships]
-    child_counts = dict(
-        Unit.objects.current()
-        .filter(parent_id__in=unit_ids)
-        .values("parent_id")
-        .annotate(n=Count("id"))
-        .values_list("parent_id", "n")
-    )
-    plan_counts: dict[tuple[int, str], int] = {
-        (row["issuer_id"], row["state"]): row["n"]
-        for row in Plan.objects.filter(issuer_id__in=unit_ids)
-        .values("issuer_id", "state")
-        .annotate(n=Count("id"))
-    }
-    cards = [
-        {
-            "membership": m,
-            "unit": m.unit,
-            "child_count": child_counts.get(m.unit_id, 0),
-            "issued_plans": plan_counts.get((m.unit_id, PlanState.ISSUED), 0),
-            "draft_plans": plan_counts.get((m.unit_id, PlanState.DRAFT), 0),
-        }
-        for m in memberships
-    ]
-    today = timezone.localdate()
-    return render(
-        request, "core/home.html", {"cards": cards, "items": inbox(request.user, today), "today": today}
-    )
 
 
 @never_cache

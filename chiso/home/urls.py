@@ -1,0 +1,8 @@
+from django.urls import path
+
+from chiso.home import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("home/dashboard/", views.dashboard, name="home-dashboard"),
+]
