@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chiso.measures",
     "chiso.reporting",
     "chiso.scores",
+    "chiso.home",
     "chiso.api",
 ]
 
