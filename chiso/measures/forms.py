@@ -104,7 +104,9 @@ class Resolver:
 
 class ObservationRowForm(StyledFormMixin, forms.Form):
     unit = forms.CharField(label=_l("Đơn vị (mã hoặc tên)"), max_length=300)
+    unit_name = forms.CharField(label=_l("Tên đơn vị"), max_length=300, required=False)
     measure = forms.CharField(label=_l("Số liệu (mã hoặc tên)"), max_length=300)
+    measure_name = forms.CharField(label=_l("Tên số liệu"), max_length=300, required=False)
     period_start = forms.CharField(label=_l("Từ ngày"), required=False)
     period_end = forms.CharField(label=_l("Đến ngày"), required=False)
     period = forms.CharField(label=_l("Kỳ số liệu"), required=False, max_length=100)
@@ -114,6 +116,10 @@ class ObservationRowForm(StyledFormMixin, forms.Form):
 
     def __init__(self, data, *, resolver: Resolver, **kwargs):
         data = {k: ("" if v is None else v) for k, v in dict(data).items()}
+        # A table may name the unit (and the measure) by code, by name, or both: the code first.
+        for name in ("unit", "measure"):
+            if data.get(name) in (None, "") and data.get(f"{name}_name"):
+                data[name] = data[f"{name}_name"]
         for name in ("unit", "measure"):  # an id, as the API and other systems send it
             if isinstance(data.get(name), int) and not isinstance(data.get(name), bool):
                 data[name] = f"id:{data[name]}"
@@ -178,7 +184,10 @@ class ObservationRowForm(StyledFormMixin, forms.Form):
         user = self.resolver.user
         allowed = valid if user is None else [u for u in valid if can(user, EDIT, u)]
         if not allowed:
-            raise ValidationError(_("bạn không có quyền nhập số liệu cho đơn vị “%(u)s”.") % {"u": text})
+            raise ValidationError(
+                _("bạn không có quyền nhập số liệu cho đơn vị “%(u)s”.")
+                % {"u": valid[0].name if len(valid) == 1 else text}
+            )
         if len(allowed) > 1:
             raise ValidationError(
                 _("có %(n)d đơn vị tên “%(u)s”; hãy ghi mã đơn vị.") % {"n": len(allowed), "u": text}

@@ -60,7 +60,7 @@ def match_text(text: str, measures: Iterable[Measure]) -> Measure | None:
         length = next((len(k) for k in keyword_keys(measure) if k in key), 0)
         if length > best_length:
             best, best_length, tie = measure, length, False
-        elif length and length == best_length and measure.pk != best.pk:
+        elif length and length == best_length and measure is not best:
             tie = True
     return None if tie else best
 

@@ -78,7 +78,8 @@ class Measure(BaseModel):
 
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
-        self.keywords = nfc(self.keywords)
+        # One phrase per line: normalise each line, keep the line breaks (nfc would join them).
+        self.keywords = "\n".join(line for line in map(nfc, self.keywords.splitlines()) if line)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -4,7 +4,7 @@ The one-stop-shop systems export tables with a title above the header and their 
 names, so the header is the first of the first 15 rows in which a unit, a measure and a value
 column are recognised. Column names are compared accent-insensitively with the names of
 `COLUMNS` ("Mã đơn vị", "Đơn vị", "unit_code" all mean the unit). A CSV may be UTF-8 (with or
-without BOM) or Windows-1258, separated by commas, semicolons or tabs. An Excel cell formatted as
+without BOM) or Windows-1258, separated by semicolons, commas or tabs. An Excel cell formatted as
 a percentage (shows 96,2%, stores 0.962) is read as 96.2; a date cell as a date.
 """
 
@@ -25,8 +25,10 @@ MAX_ROWS = 20000
 
 # Field → the column names that mean it (folded words), most specific first.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "unit": ("ma don vi", "ten don vi", "don vi", "co quan", "dia phuong", "unit code", "unit"),
-    "measure": ("ma so lieu", "ten so lieu", "so lieu", "chi tieu", "ma chi tieu", "measure code", "measure"),
+    "unit": ("ma don vi", "don vi", "co quan", "dia phuong", "unit code", "unit"),
+    "unit_name": ("ten don vi", "ten co quan", "unit name"),
+    "measure": ("ma so lieu", "so lieu", "chi tieu", "ma chi tieu", "measure code", "measure"),
+    "measure_name": ("ten so lieu", "ten chi tieu", "measure name"),
     "period_start": ("tu ngay", "ngay bat dau", "bat dau", "period start", "start"),
     "period_end": ("den ngay", "ngay ket thuc", "ket thuc", "period end", "end"),
     "period": ("ky so lieu", "ky bao cao", "ky", "thoi gian", "giai doan", "period"),
@@ -73,6 +75,9 @@ def _header(cells: list[object]) -> dict[str, int] | None:
         field = column_field(cell)
         if field and field not in found:
             found[field] = index
+    for field in ("unit", "measure"):  # a name column alone names the unit (the measure)
+        if field not in found and f"{field}_name" in found:
+            found[field] = found.pop(f"{field}_name")
     if all(f in found for f in REQUIRED_COLUMNS):
         return found
     return None
@@ -114,13 +119,23 @@ def _decode(data: bytes) -> str:
 
 
 def read_csv(data: bytes) -> Table:
+    """Tried with each separator (";", ",", tab): the one whose header names the most columns wins."""
     text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    grid = [(n, list(row)) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
-    return _from_grid(grid)
+    best: tuple[int, list] | None = None
+    for delimiter in (";", ",", "\t"):
+        grid = [
+            (n, list(row))
+            for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+        ]
+        try:
+            _position, columns = _find_header(grid)
+        except TableError:
+            continue
+        if best is None or len(columns) > best[0]:
+            best = (len(columns), grid)
+    if best is None:
+        _find_header([])  # raises the message
+    return _from_grid(best[1])
 
 
 def _cell(cell) -> object:

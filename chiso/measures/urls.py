@@ -5,6 +5,6 @@ from django.urls import path
 from chiso.measures import views
 
 urlpatterns = [
-    path("", views.measure_list, name="measure-list"),
-    path("template.xlsx", views.measure_template, name="measure-template"),
+    path("", views.measure_list, name="measures-home"),
+    path("template.xlsx", views.measure_template, name="measures-template"),
 ]

@@ -43,7 +43,7 @@ def measure_list(request):
             else:
                 if result.ok:
                     messages.success(request, result.summary())
-                    return redirect("measure-list")
+                    return redirect("measures-home")
                 errors = [result.summary(), *(e.message() for e in result.errors)]
         status = 400
     seen = Observation.objects.restrict(user).values("measure_id")
