@@ -36,12 +36,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def version(tuyen_quang) -> FrameworkVersion:
+    return build_version(tuyen_quang)
+
+
+def build_version(owner) -> FrameworkVersion:
     framework = Framework.objects.create(
         code="TQ-CCHC-XA",
         kind=Framework.Kind.CUSTOM,
         short_name="CCHC xã",
         name_vi="Chỉ số CCHC cấp xã",
-        owner=tuyen_quang,
+        owner=owner,
     )
     version = FrameworkVersion.objects.create(
         framework=framework, code="2024", name="CCHC xã 2024", year_from=2024
@@ -431,3 +435,53 @@ def test_api_cycle_with_the_same_messages(client, officer, coordinator, commune,
     assert body["state"] == "final" and body["appraised_set"]
     diff = client.get(f"/api/scores/assessments/{pk}/differences/").json()
     assert (diff["self_total"], diff["appraised_total"], diff["difference"]) == ("18.00", "16.25", "-1.75")
+
+
+# --- in Chromium, on a phone ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_phone_officer_saves_rows_by_htmx_and_submits(live_world, live_server, page, tmp_path, settings):
+    from chiso.units.models import Role, Unit
+    from tests.conftest import make_user, sign_in, unit
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    province = unit("vn:province:08")
+    commune = Unit.objects.get(parent=province, name="Xã Vị Xuyên")
+    make_user("bt.xa.cchc", commune, Role.OFFICER)
+    framework_version = build_version(province)
+    assessment = svc.start_assessment(None, commune, framework_version, 2024)
+    pdf = tmp_path / "ke-hoach-cchc.pdf"
+    pdf.write_bytes(PDF)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "bt.xa.cchc")
+    page.goto(f"{live_server.url}/scores/assessments/{assessment.pk}/")
+    first = crit(framework_version, "1.1").pk
+    row = page.locator(f"#crit-{first}")
+    row.get_by_label("Điểm tự đánh giá 1.1").fill("9")
+    row.get_by_role("button", name="Lưu tiêu chí này").click()
+    page.locator(f"#crit-{first}").get_by_text("vượt quá điểm tối đa 4").wait_for()
+    row = page.locator(f"#crit-{first}")
+    row.get_by_label("Điểm tự đánh giá 1.1").fill("3,5")
+    row.locator("input[type=file]").set_input_files(str(pdf))
+    row.get_by_role("button", name="Lưu tiêu chí này").click()
+    page.get_by_test_id("summary").get_by_text("Đã chấm 1/5 tiêu chí").wait_for()
+    page.locator(f"#crit-{first}").get_by_role("link", name="ke-hoach-cchc.pdf").wait_for()
+    # a second row saved after the first uses the version the first one returned
+    second = crit(framework_version, "1.2").pk
+    page.get_by_label("Điểm tự đánh giá 1.2").fill("6")
+    page.locator(f"#crit-{second}").get_by_role("button", name="Lưu tiêu chí này").click()
+    page.get_by_test_id("summary").get_by_text("Đã chấm 2/5 tiêu chí").wait_for()
+    dimension = page.locator(f"#crit-{crit(framework_version, '1').pk}")
+    assert dimension.get_by_test_id("self-points").inner_text() == "9,5"  # the parent's sum follows
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    for code in ("2.1.1", "2.1.2", "2.2"):
+        page.get_by_label(f"Điểm tự đánh giá {code}").fill(SELF[code])
+    page.get_by_role("button", name="Lưu và gửi thẩm định").click()
+    page.get_by_text("Đã gửi bản tự đánh giá cho Tỉnh Tuyên Quang.").wait_for()
+    assessment.refresh_from_db()
+    assert assessment.state == AssessmentState.SUBMITTED
+    assert assessment.items.get(criterion_id=first).evidence.read() == PDF

@@ -154,14 +154,18 @@ def assessment_start(request):
     form = StartForm(
         request.POST or None,
         units=_start_units(request.user),
-        versions=FrameworkVersion.objects.restrict(request.user).order_by("framework__short_name", "-year_from"),
+        versions=FrameworkVersion.objects.restrict(request.user).order_by(
+            "framework__short_name", "-year_from"
+        ),
         appraisers=coordinated_units(request.user),
     )
     points_version = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            assessment = svc.start_assessment(request.user, d["unit"], d["version"], d["year"], d["appraiser"])
+            assessment = svc.start_assessment(
+                request.user, d["unit"], d["version"], d["year"], d["appraiser"]
+            )
         except ValidationError as exc:
             if _has_code(exc, "missing_max_points"):
                 points_version = d["version"]
@@ -191,7 +195,9 @@ def assessment_detail(request, pk: int):
             saved = svc.save_self(request.user, assessment, data, uploads)
             if request.POST.get("action") == "submit":
                 svc.submit(request.user, saved, saved.version_number)
-                messages.success(request, _("Đã gửi bản tự đánh giá cho %(a)s.") % {"a": assessment.appraiser.name})
+                messages.success(
+                    request, _("Đã gửi bản tự đánh giá cho %(a)s.") % {"a": assessment.appraiser.name}
+                )
             else:
                 messages.success(request, _("Đã lưu bản tự đánh giá."))
         except ValidationError as exc:
@@ -205,8 +211,14 @@ def assessment_detail(request, pk: int):
 def _row_response(request, pk: int, template: str, errors: dict | None, posted, criterion_pk: int):
     assessment = _assessment(request, pk)
     context = _context(request, assessment, errors, posted)
-    context["row"] = next(r for r in context["rows"] if r.criterion.pk == criterion_pk)
-    context["oob"] = True
+    row = next(r for r in context["rows"] if r.criterion.pk == criterion_pk)
+    row.errors = [*context["general_errors"], *row.errors]  # a stale version shows on the row
+    by_id = {r.criterion.pk: r for r in context["rows"]}
+    ancestors, parent = [], by_id[criterion_pk].criterion.parent_id
+    while parent in by_id:  # their sums changed too
+        ancestors.append(by_id[parent])
+        parent = by_id[parent].criterion.parent_id
+    context.update({"row": row, "oob": True, "saved": not errors, "ancestors": ancestors})
     return render_page(request, template, context, partial="row")
 
 
