@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chiso.core.context_processors.chiso",
+                "chiso.units.context_processors.chiso",
             ],
         },
     },
@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStateEnum": "chiso.reporting.models.ReportState",
         "InspectionTargetStateEnum": "chiso.reporting.models.InspectionTarget.State",
         "RemediationStateEnum": "chiso.reporting.models.Remediation.State",
+        "AssessmentStateEnum": "chiso.scores.models.AssessmentState",
     },
 }
 

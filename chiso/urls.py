@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from chiso.core import views as core_views
+from chiso.units import views as unit_views
 
 urlpatterns = [
     path("", include("chiso.home.urls")),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("reporting/", include("chiso.reporting.urls")),
     path("measures/", include("chiso.measures.urls")),
     path("scores/", include("chiso.scores.urls")),
-    path("audit/", core_views.audit_log, name="audit-log"),
+    path("audit/", unit_views.audit_log, name="audit-log"),
     path("api/", include("chiso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chiso.plans.timeframes import KINDS, find_dates, parse_timeframe
+from chiso.core.timeframes import KINDS, find_dates, parse_timeframe
 
 D = dt.date
 

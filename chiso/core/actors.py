@@ -19,3 +19,10 @@ def system_actor():
         user.set_unusable_password()
         user.save()
     return user
+
+
+def is_system(user) -> bool:
+    """Whether `user` is the system actor (by name and inactive: a person's account never is)."""
+    return bool(
+        user is not None and getattr(user, "username", None) == SYSTEM_USERNAME and not user.is_active
+    )

@@ -1,17 +1,11 @@
 """Pages every user meets: health, audit log, error pages (the home page is `chiso.home`)."""
 
-from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from chiso.core.models import AuditEntry
 
 
 @never_cache
@@ -25,24 +19,6 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-@login_required
-def audit_log(request):
-    """Every recorded change, for superusers and unit admins (limited to their units' objects)."""
-    from chiso.units.models import Membership, Role, Unit
-
-    entries = AuditEntry.objects.select_related("actor", "content_type")
-    if not request.user.is_superuser:
-        if not Membership.objects.filter(user=request.user, role=Role.ADMIN).exists():
-            raise PermissionDenied
-        unit_type = ContentType.objects.get_for_model(Unit)
-        ids = [
-            str(pk) for pk in Unit.objects.restrict(request.user, "administer").values_list("pk", flat=True)
-        ]
-        entries = entries.filter(content_type=unit_type, object_id__in=ids)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page})
 
 
 def _wants_json(request) -> bool:

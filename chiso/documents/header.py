@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
 from chiso.documents.textutil import is_upper_text, one_line
-from chiso.plans.timeframes import find_dates, make_date, parse_timeframe
+from chiso.core.timeframes import find_dates, make_date, parse_timeframe
 
 DOC_TYPES = (
     "Kế hoạch",

@@ -802,7 +802,7 @@ TASK_TEXT_FIELDS = ("text", "target_text", "output", "timeframe_text", "criterio
 
 def correct_task(job: ImportJob, user, row: int, data: Mapping) -> dict:
     """Apply a row's corrections (only the fields in `data`); refused as a whole, naming the row and field."""
-    from chiso.plans.timeframes import parse_timeframe
+    from chiso.core.timeframes import parse_timeframe
     from chiso.plans.validation import TASK_LABELS, Errors, check_dates_in_text, parse_date, text_value
 
     with transaction.atomic():
@@ -950,7 +950,7 @@ def correct_header(job: ImportJob, user, data: Mapping) -> dict:
         review["header"] = header
         review["header_edited"] = edited
         # Tasks' criteria must stay inside the plan's frameworks; timeframes follow the plan's year.
-        from chiso.plans.timeframes import parse_timeframe
+        from chiso.core.timeframes import parse_timeframe
 
         for task in review["tasks"]:
             _refresh_timeframe(task, header, parse_timeframe)

@@ -34,7 +34,7 @@ from chiso.documents.readers import read_document
 from chiso.documents.tasks import Label, RawTask, assemble_tables, tasks_from_prose, tasks_from_table
 from chiso.documents.textutil import one_line
 from chiso.documents.units import UnitIndex, UnitMatch, split_units, unit_kind
-from chiso.plans.timeframes import Timeframe, parse_timeframe
+from chiso.core.timeframes import Timeframe, parse_timeframe
 
 
 @dataclass

@@ -35,7 +35,7 @@ from chiso.documents.layout import BULLET, MARKER
 from chiso.documents.limits import Deadline
 from chiso.documents.textutil import is_upper_text, one_line, starts_lower
 from chiso.documents.units import looks_like_units
-from chiso.plans.timeframes import parse_timeframe
+from chiso.core.timeframes import parse_timeframe
 
 LABEL_ROLES = (C.NUMBER, C.DIMENSION, C.SUBDIMENSION, C.CRITERION)
 CONTENT_ROLES = (C.TASK, C.TARGET, C.OUTPUT, C.LEAD, C.PARTNER, C.UNITS, C.TIME)

@@ -24,7 +24,7 @@ from chiso.core.forms import StyledFormMixin
 from chiso.core.text import fold, nfc
 from chiso.core.vndates import short_date
 from chiso.measures.models import Measure
-from chiso.plans.timeframes import parse_timeframe
+from chiso.core.timeframes import parse_timeframe
 from chiso.plans.validation import parse_date
 from chiso.units.models import Unit
 from chiso.units.scope import EDIT, can

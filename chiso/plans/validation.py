@@ -821,7 +821,7 @@ def clean_task_input(data: Mapping, *, plan, task=None, user=None, partial: bool
     """Check a task's fields against its plan. With `task` and `partial`, missing fields keep their values."""
     from chiso.plans.models import Task, TimeframeKind
     from chiso.plans.targets import parse_target
-    from chiso.plans.timeframes import parse_timeframe
+    from chiso.core.timeframes import parse_timeframe
 
     errors = Errors()
     keep = task is not None and partial

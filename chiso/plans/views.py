@@ -252,7 +252,7 @@ def _task_form_values(plan: Plan, task: Task | None, post=None) -> dict:
             values[name] = _fmt_date(values[name])
         value = task.target_value
         values["target_value"] = "" if value is None else f"{value.normalize():f}".replace(".", ",")
-        from chiso.plans.timeframes import parse_timeframe
+        from chiso.core.timeframes import parse_timeframe
 
         parsed = parse_timeframe(task.timeframe_text, year=plan.year_from, issued_on=plan.issued_on)
         if task.due_on and task.due_on != parsed.due:

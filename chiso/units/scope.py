@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
+from chiso.core.actors import is_system
 from chiso.units.models import Membership, Role, Unit, UnitSuccession
 
 VIEW = "view"
@@ -64,7 +65,11 @@ def expand(root_ids: list[int]) -> frozenset[int]:
 
 
 def unit_scope(user, action: str = VIEW) -> Scope:
-    """The scope of `user` for `action`, computed once per user object (one request)."""
+    """The scope of `user` for `action`, computed once per user object (one request).
+
+    The system actor (commands, reference loads, demo data) acts on every unit."""
+    if is_system(user):
+        return EVERYTHING
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:

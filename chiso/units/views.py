@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -11,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from chiso.core.audit import history
 from chiso.core.htmx import render_page
+from chiso.core.models import AuditEntry
 from chiso.units.forms import MembershipForm
-from chiso.units.models import Membership, Unit, UnitChange, UnitKind, UnitSuccession
+from chiso.units.models import Membership, Role, Unit, UnitChange, UnitKind, UnitSuccession
 from chiso.units.scope import ADMINISTER, can, unit_scope
 from chiso.units.services import add_membership, remove_membership
 
@@ -117,3 +120,19 @@ def unit_member_remove(request, pk: int, membership_pk: int):
     remove_membership(request.user, membership)
     messages.success(request, _("Đã gỡ %(user)s khỏi đơn vị.") % {"user": membership.user.username})
     return redirect("unit-members", pk=unit.pk)
+
+
+@login_required
+def audit_log(request):
+    """Every recorded change, for superusers and unit admins (limited to their units' objects)."""
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    if not request.user.is_superuser:
+        if not Membership.objects.filter(user=request.user, role=Role.ADMIN).exists():
+            raise PermissionDenied
+        unit_type = ContentType.objects.get_for_model(Unit)
+        ids = [
+            str(pk) for pk in Unit.objects.restrict(request.user, "administer").values_list("pk", flat=True)
+        ]
+        entries = entries.filter(content_type=unit_type, object_id__in=ids)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page})

@@ -1,11 +1,12 @@
+from chiso.units.models import Membership, Role
+
+
 def chiso(request):
     """What the page frame needs. Values are callables so a page that never shows them runs no query
     (templates call a callable variable when they use it)."""
     user = getattr(request, "user", None)
 
     def is_unit_admin() -> bool:
-        from chiso.units.models import Membership, Role
-
         return bool(
             user and user.is_authenticated and Membership.objects.filter(user=user, role=Role.ADMIN).exists()
         )
