@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
-from chiso.documents.textutil import is_upper_text, one_line
 from chiso.core.timeframes import find_dates, make_date, parse_timeframe
+from chiso.documents.textutil import is_upper_text, one_line
 
 DOC_TYPES = (
     "Kế hoạch",

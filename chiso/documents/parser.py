@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
+from chiso.core.timeframes import Timeframe, parse_timeframe
 from chiso.documents.blocks import Document, Paragraph, Table
 from chiso.documents.criteria import (
     FRAMEWORKS,
@@ -34,7 +35,6 @@ from chiso.documents.readers import read_document
 from chiso.documents.tasks import Label, RawTask, assemble_tables, tasks_from_prose, tasks_from_table
 from chiso.documents.textutil import one_line
 from chiso.documents.units import UnitIndex, UnitMatch, split_units, unit_kind
-from chiso.core.timeframes import Timeframe, parse_timeframe
 
 
 @dataclass

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from chiso.core.text import fold
+from chiso.core.timeframes import parse_timeframe
 from chiso.documents import columns as C
 from chiso.documents.blocks import Paragraph, Row, Table
 from chiso.documents.criteria import KNOWN_DIMENSIONS, detect_framework, detect_frameworks, name_score
@@ -35,7 +36,6 @@ from chiso.documents.layout import BULLET, MARKER
 from chiso.documents.limits import Deadline
 from chiso.documents.textutil import is_upper_text, one_line, starts_lower
 from chiso.documents.units import looks_like_units
-from chiso.core.timeframes import parse_timeframe
 
 LABEL_ROLES = (C.NUMBER, C.DIMENSION, C.SUBDIMENSION, C.CRITERION)
 CONTENT_ROLES = (C.TASK, C.TARGET, C.OUTPUT, C.LEAD, C.PARTNER, C.UNITS, C.TIME)

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _l
 
 from chiso.core.forms import StyledFormMixin
 from chiso.core.text import fold, nfc
+from chiso.core.timeframes import parse_timeframe
 from chiso.core.vndates import short_date
 from chiso.measures.models import Measure
-from chiso.core.timeframes import parse_timeframe
 from chiso.plans.validation import parse_date
 from chiso.units.models import Unit
 from chiso.units.scope import EDIT, can

@@ -819,9 +819,9 @@ def resolve_assignees(refs: list, key: str, plan, user, errors: Errors) -> list[
 
 def clean_task_input(data: Mapping, *, plan, task=None, user=None, partial: bool = False) -> TaskInput:
     """Check a task's fields against its plan. With `task` and `partial`, missing fields keep their values."""
+    from chiso.core.timeframes import parse_timeframe
     from chiso.plans.models import Task, TimeframeKind
     from chiso.plans.targets import parse_target
-    from chiso.core.timeframes import parse_timeframe
 
     errors = Errors()
     keep = task is not None and partial

@@ -162,8 +162,8 @@ _STOP = re.compile(r"^(?:[IVX]{1,5}\.\s|noi nhan|tm\.|kt\.|phu luc)", re.I)
 
 def _emission(text: str, role: str | None) -> float:
     """How well one line fits a column of `role` (log-score-like, higher is better)."""
-    from chiso.documents.units import looks_like_units
     from chiso.core.timeframes import parse_timeframe
+    from chiso.documents.units import looks_like_units
 
     folded = fold(text)
     if role == C.NUMBER:
