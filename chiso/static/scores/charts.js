@@ -32,8 +32,8 @@
       color: COLORS,
       title: compact ? undefined : { text: t.title, left: "center", textStyle: { fontSize: 13, fontWeight: "normal" } },
       tooltip: { trigger: "axis", valueFormatter: fmt },
-      legend: { bottom: 0, type: "scroll" },
-      grid: { left: 40, right: 16, top: compact ? 16 : 48, bottom: 56 },
+      legend: { bottom: 0 },
+      grid: { left: 40, right: 16, top: compact ? 16 : 48, bottom: 84 },
       xAxis: { type: "category", data: t.years.map(String), boundaryGap: false },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => fmt(v, 0) } },
       series: series,
@@ -47,8 +47,8 @@
       animation: false,
       title: { text: r.title, left: "center", textStyle: { fontSize: 13, fontWeight: "normal" } },
       tooltip: { trigger: "item" },
-      legend: { bottom: 0, type: "scroll" },
-      radar: { indicator: r.indicators.map((i) => ({ name: i.name, max: i.max })), radius: "62%", center: ["50%", "50%"] },
+      legend: { bottom: 0 },
+      radar: { indicator: r.indicators.map((i) => ({ name: i.name, max: i.max })), radius: "58%", center: ["50%", "46%"] },
       series: [{
         type: "radar",
         data: [
