@@ -135,7 +135,9 @@ def test_briefing_docx_carries_the_figures_the_derived_label_and_charts(client, 
 
 def test_api_results_match_the_page(client, leader, tuyen_quang):
     client.force_login(leader)
-    data = client.get("/api/scores/results/", {"unit": tuyen_quang.pk, "framework": "PAPI", "year": 2023}).json()
+    data = client.get(
+        "/api/scores/results/", {"unit": tuyen_quang.pk, "framework": "PAPI", "year": 2023}
+    ).json()
     assert data["derived"] is True and data["derived_label"] == "số liệu quy đổi từ các đơn vị cũ"
     assert data["total"] == pytest.approx(42.8709) and (data["rank"], data["ranked"]) == (24, 60)
     assert data["previous"] == {"year": 2022, "total": pytest.approx(42.1281), "rank": 33}

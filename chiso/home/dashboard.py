@@ -21,7 +21,13 @@ from chiso.frameworks.models import Framework
 from chiso.plans.models import Plan
 from chiso.reporting.models import ReportingRound
 from chiso.reporting.monitoring import RoundMonitoring, UnitRow, round_monitoring
-from chiso.scores.analytics import CriterionResult, UnitResults, frameworks_with_results, results_unit_for, unit_results
+from chiso.scores.analytics import (
+    CriterionResult,
+    UnitResults,
+    frameworks_with_results,
+    results_unit_for,
+    unit_results,
+)
 from chiso.scores.gaps import GapAnalysis, GapRow, gap_analysis
 from chiso.scores.presentation import weak
 from chiso.units.models import Membership, Role, Unit
@@ -88,7 +94,9 @@ def unit_dashboard(unit: Unit, role: str, today: dt.date) -> UnitDashboard:
             board.weak = [r for r in weak(board.results) if r.level == "dimension"][:WEAK_SHOWN]
     board.plan = current_plan(unit, board.framework)
     if board.plan is not None:
-        board.gaps = next((g for g in gap_analysis(board.plan, today) if g.framework == board.framework), None)
+        board.gaps = next(
+            (g for g in gap_analysis(board.plan, today) if g.framework == board.framework), None
+        )
         board.round = (
             board.plan.reporting_rounds.filter(opens_on__lte=today).order_by("-opens_on", "-number").first()
         )
@@ -110,4 +118,3 @@ def dashboards(user, today: dt.date) -> list[UnitDashboard]:
         seen.add(membership.unit_id)
         boards.append(unit_dashboard(membership.unit, membership.role, today))
     return boards
-

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_GET
 from chiso.core.htmx import render_page
 from chiso.frameworks.models import Framework
 from chiso.plans.models import Plan
-from chiso.scores.analytics import RESULT_SOURCES, CriterionResult, UnitResults, frameworks_with_results, results_unit_for, unit_results
+from chiso.scores.analytics import (
+    RESULT_SOURCES,
+    CriterionResult,
+    UnitResults,
+    frameworks_with_results,
+    results_unit_for,
+    unit_results,
+)
 from chiso.scores.briefing import briefing_docx
 from chiso.scores.gaps import gap_analysis
 from chiso.scores.models import Group, ScoreSet
@@ -57,7 +64,9 @@ def _query(request) -> tuple[str, int | None]:
     return form.cleaned_data["framework"] or "", form.cleaned_data["year"]
 
 
-def results_for(unit: Unit, code: str, year: int | None) -> tuple[list[Framework], Framework | None, UnitResults | None]:
+def results_for(
+    unit: Unit, code: str, year: int | None
+) -> tuple[list[Framework], Framework | None, UnitResults | None]:
     frameworks = frameworks_with_results(unit)
     framework = pick_framework(frameworks, code)
     results = unit_results(unit, framework, year) if framework else None
@@ -89,9 +98,7 @@ def _sub_rows(results: UnitResults) -> list[CriterionResult]:
 
 def results_context(results: UnitResults) -> dict:
     """What the results templates (page, home, public fragment) need beside `results`."""
-    peers = [
-        {**vars(p), "group_label": str(Group(p.group).label) if p.group else ""} for p in results.peers
-    ]
+    peers = [{**vars(p), "group_label": str(Group(p.group).label) if p.group else ""} for p in results.peers]
     return {
         "results": results,
         "dimension_rows": [results.total, *results.dimensions],
@@ -154,7 +161,9 @@ def unit_briefing(request, unit_id: int):
 @require_GET
 def plan_gaps(request, plan_id: int):
     """The gap analysis of a plan (`?compact=1`: the weak criteria without tasks, for a matrix row)."""
-    plan = get_object_or_404(Plan.objects.restrict(request.user).select_related("issuer", "upper_plan"), pk=plan_id)
+    plan = get_object_or_404(
+        Plan.objects.restrict(request.user).select_related("issuer", "upper_plan"), pk=plan_id
+    )
     analyses = gap_analysis(plan)
     context = {
         "plan": plan,
@@ -185,7 +194,9 @@ def public_unit_results(request, unit_id: int):
         if results is None or not _all_public(unit, framework, results.years):
             continue
         blocks.append(results_context(results))
-    return render_page(request, "scores/analytics_public.html", {"unit": unit, "blocks": blocks}, partial="public")
+    return render_page(
+        request, "scores/analytics_public.html", {"unit": unit, "blocks": blocks}, partial="public"
+    )
 
 
 def _all_public(unit: Unit, framework: Framework, years: list[int]) -> bool:

@@ -13,7 +13,17 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from chiso.documents.docx_writer import docx_bytes
-from chiso.documents.model import Appendix, Chart, Column, OfficialDocument, Paragraph, Row, Run, Section, Table
+from chiso.documents.model import (
+    Appendix,
+    Chart,
+    Column,
+    OfficialDocument,
+    Paragraph,
+    Row,
+    Run,
+    Section,
+    Table,
+)
 from chiso.plans.cascade import place_name
 from chiso.plans.models import authority_name, lower_first
 from chiso.scores.analytics import UnitResults
@@ -26,7 +36,7 @@ from chiso.scores.presentation import (
     signed,
     weak,
 )
-from chiso.scores.tables import rounded, peers_table, subdimensions_table, title_lines
+from chiso.scores.tables import peers_table, rounded, subdimensions_table, title_lines
 from chiso.units.models import DIVISION_LEVEL, Unit
 
 
@@ -35,7 +45,9 @@ def issuer_labels(unit: Unit) -> tuple[str, str]:
     if unit.kind in DIVISION_LEVEL:
         return f"ỦY BAN NHÂN DÂN\n{unit.name.upper()}", ""
     parent = unit.parent
-    parent_label = f"UBND {parent.name.upper()}" if parent is not None and parent.kind in DIVISION_LEVEL else ""
+    parent_label = (
+        f"UBND {parent.name.upper()}" if parent is not None and parent.kind in DIVISION_LEVEL else ""
+    )
     return unit.name.upper(), parent_label
 
 

@@ -137,7 +137,9 @@ def title_lines(results: UnitResults, what: str) -> list[str]:
     if results.derived:
         lines.append(derived_label() + (f": {results.method}" if results.method else ""))
     if results.total.rank_estimated:
-        lines.append(_("(*) Thứ hạng ước tính: vị trí của số liệu quy đổi giữa các đơn vị được công bố năm đó."))
+        lines.append(
+            _("(*) Thứ hạng ước tính: vị trí của số liệu quy đổi giữa các đơn vị được công bố năm đó.")
+        )
     if results.publication:
         lines.append(_("Nguồn: %(source)s") % {"source": results.publication})
     return lines
