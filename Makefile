@@ -41,6 +41,7 @@ JOBS ?= 2
 test: install
 	$(BIN)/ruff check chiso tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/chiso makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
@@ -51,6 +52,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check chiso tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check chiso tests bench
 
 format: install

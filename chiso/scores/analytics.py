@@ -151,7 +151,7 @@ class Cohort:
         values = list(self.values.get(code, {}).values())
         if not values:
             return None
-        return (sum(values) / len(values)).quantize(PLACES, rounding=ROUND_HALF_UP)
+        return (sum(values, Decimal(0)) / len(values)).quantize(PLACES, rounding=ROUND_HALF_UP)
 
     def best(self, code: str) -> Best | None:
         values = self.values.get(code, {})
@@ -175,6 +175,11 @@ class Cohort:
         if not group and rank and ranked:
             group = quartile_group(rank, ranked)
         return rank, ranked, group
+
+
+def code_of(score: Score) -> str:
+    """The criterion code of a score ("" for the total)."""
+    return score.criterion.code if score.criterion is not None else TOTAL
 
 
 def quartile_group(rank: int, ranked: int) -> str:
@@ -208,7 +213,7 @@ def load_cohorts(framework: Framework, years: set[int], level: str | None) -> di
         cohort = cohorts[score_set.year]
         cohort.names[score_set.unit_id] = score_set.unit.name
         for score in score_set.scores.all():
-            code = score.criterion.code if score.criterion_id else TOTAL
+            code = code_of(score)
             cohort.values[code][score_set.unit_id] = score.value
             if score.rank or score.group:
                 cohort.published_rank[(code, score_set.unit_id)] = (score.rank, score.ranked, score.group)
@@ -220,7 +225,7 @@ def load_cohorts(framework: Framework, years: set[int], level: str | None) -> di
 
 def _unit_sets(unit: Unit, framework: Framework) -> dict[int, ScoreSet]:
     """The unit's result per year: official, then appraisal, then derived."""
-    priority = {source: i for i, source in enumerate(RESULT_SOURCES)}
+    priority: dict[str, int] = {str(source): i for i, source in enumerate(RESULT_SOURCES)}
     sets = (
         ScoreSet.objects.filter(unit=unit, version__framework=framework, source__in=RESULT_SOURCES)
         .select_related("version", "unit")
@@ -238,15 +243,11 @@ def _unit_sets(unit: Unit, framework: Framework) -> dict[int, ScoreSet]:
 
 
 def _values(score_set: ScoreSet) -> dict[str, Decimal]:
-    return {(s.criterion.code if s.criterion_id else TOTAL): s.value for s in score_set.scores.all()}
+    return {code_of(s): s.value for s in score_set.scores.all()}
 
 
 def _published_rank(score_set: ScoreSet) -> dict[str, tuple[int | None, int | None, str]]:
-    return {
-        (s.criterion.code if s.criterion_id else TOTAL): (s.rank, s.ranked, s.group)
-        for s in score_set.scores.all()
-        if s.rank or s.group
-    }
+    return {code_of(s): (s.rank, s.ranked, s.group) for s in score_set.scores.all() if s.rank or s.group}
 
 
 def _standing(
@@ -258,7 +259,7 @@ def _standing(
     published = _published_rank(score_set).get(code)
     if published and published[0]:
         rank, ranked, group = published
-        return rank, ranked, group or (quartile_group(rank, ranked) if ranked else ""), False
+        return rank, ranked, group or (quartile_group(rank, ranked) if rank and ranked else ""), False
     if score_set.source == Source.DERIVED:
         leave_out = frozenset(link.component.unit_id for link in score_set.components.all())
         rank, ranked = cohort.place(code, value, leave_out)

@@ -98,8 +98,8 @@ def _sources(
 
 
 def _mean(values: list[Decimal], weights: list[Decimal]) -> Decimal:
-    total_weight = sum(weights)
-    return (sum(v * w for v, w in zip(values, weights, strict=True)) / total_weight).quantize(
+    total_weight = sum(weights, Decimal(0))
+    return (sum((v * w for v, w in zip(values, weights, strict=True)), Decimal(0)) / total_weight).quantize(
         PLACES, rounding=ROUND_HALF_UP
     )
 
@@ -150,38 +150,37 @@ def _save_derived(
     weights, populations = _weights(components, year)
     values = derive_values(components, weights)
     version = components[0].version
-    derived = ScoreSet.objects.filter(
+    existing_set = ScoreSet.objects.filter(
         unit_id=unit_id, version=version, year=year, source=Source.DERIVED
     ).first()
-    created = derived is None
-    if created:
-        derived = ScoreSet(unit_id=unit_id, version=version, year=year, source=Source.DERIVED)
+    created = existing_set is None
+    derived = existing_set or ScoreSet(unit_id=unit_id, version=version, year=year, source=Source.DERIVED)
     derived.is_public = all(c.is_public for c in components)
     derived.method = _method(components, year, populations, partial)
     derived.publication = _("Quy đổi từ: %(names)s") % {"names": ", ".join(c.unit.name for c in components)}
     changed = save_audited(derived, actor, AUDIT_NOTE) is not None
     wanted = {c.pk: w for c, w in zip(components, weights, strict=True)}
     existing = {link.component_id: link for link in derived.components.all()}
-    for component_id, link in existing.items():
+    for component_id, old_link in existing.items():
         if component_id not in wanted:
-            delete_audited(link, actor, AUDIT_NOTE)
+            delete_audited(old_link, actor, AUDIT_NOTE)
             changed = True
     for component_id, weight in wanted.items():
-        link = existing.get(component_id)
-        if link is None or link.weight != weight:
-            link = link or ScoreSetComponent(derived=derived, component_id=component_id)
+        found = existing.get(component_id)
+        if found is None or found.weight != weight:
+            link = found or ScoreSetComponent(derived=derived, component_id=component_id)
             link.weight = weight
             save_audited(link, actor, AUDIT_NOTE)
             changed = True
     scores = {s.criterion_id: s for s in derived.scores.all()}
-    for criterion_id, score in scores.items():
+    for criterion_id, old_score in scores.items():
         if criterion_id not in values:
-            delete_audited(score, actor, AUDIT_NOTE)
+            delete_audited(old_score, actor, AUDIT_NOTE)
             changed = True
     for criterion_id, value in values.items():
-        score = scores.get(criterion_id)
-        if score is None or score.value != value:
-            score = score or Score(score_set=derived, criterion_id=criterion_id)
+        current = scores.get(criterion_id)
+        if current is None or current.value != value:
+            score = current or Score(score_set=derived, criterion_id=criterion_id)
             score.value = value
             save_audited(score, actor, AUDIT_NOTE)
             changed = True
