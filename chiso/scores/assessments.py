@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -35,11 +34,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.core.audit import record_bulk_create, save_audited
-from chiso.frameworks.catalog import tree_order
 from chiso.frameworks.models import Criterion, FrameworkVersion
 from chiso.plans.validation import Errors
 from chiso.reporting.services import notify_unit
 from chiso.reporting.uploads import CheckedFile
+from chiso.scores.assessment_differences import criteria_tree
+from chiso.scores.assessment_differences import differences as differences  # the read side, beside the writes
+from chiso.scores.assessment_differences import missing_max_points as missing_max_points
 from chiso.scores.assessment_forms import ACCEPT, AppraisalItemForm, SelfItemForm
 from chiso.scores.models import Assessment, AssessmentItem, AssessmentState, Score, ScoreSet, Source
 from chiso.units.models import DIVISION_LEVEL, Unit
@@ -112,21 +113,7 @@ def _state_error(assessment: Assessment, allowed: str) -> ValidationError:
     )
 
 
-# --- the criteria to score ------------------------------------------------------------------
-
-
-def criteria_tree(version: FrameworkVersion) -> list[Criterion]:
-    """The version's criteria, parents before children; each gets `depth` and `is_leaf`."""
-    ordered = tree_order(list(Criterion.objects.filter(version=version)))
-    parents = {c.parent_id for c in ordered if c.parent_id}
-    for criterion in ordered:
-        criterion.is_leaf = criterion.pk not in parents
-    return ordered
-
-
-def missing_max_points(version: FrameworkVersion) -> list[Criterion]:
-    """The leaves without published maximum points (an admin must enter them first)."""
-    return [c for c in criteria_tree(version) if c.is_leaf and c.max_points is None]
+# --- the appraiser ---------------------------------------------------------------------------
 
 
 def default_appraiser(unit: Unit) -> Unit | None:
@@ -229,6 +216,37 @@ def _form_data(values: Mapping, names: Iterable[str]) -> dict:
     return {n: ("" if values.get(n) is None else values.get(n)) for n in names if n in values}
 
 
+SELF_FIELDS = ("points", "note", "remove_evidence")
+APPRAISAL_FIELDS = ("decision", "points", "reason")
+
+
+def _checked_items(locked: Assessment, items_in: Mapping, form_class, names, files: Mapping | None = None):
+    """[(item, values, valid form)] for each criterion given, or every message at once (named
+    "item-<criterion>-<field>")."""
+    rows = _rows(locked)
+    errors = Errors()
+    checked = []
+    for criterion_id, values in items_in.items():
+        item = rows.get(criterion_id)
+        if item is None:
+            errors.add("items", _("Tiêu chí mã %(k)s không thuộc bản tự đánh giá này.") % {"k": criterion_id})
+            continue
+        upload = (files or {}).get(criterion_id) or (files or {}).get(str(criterion_id))
+        form = form_class(
+            data=_form_data(values, names),
+            files={"evidence": upload} if upload else None,
+            criterion=item.criterion,
+        )
+        if not form.is_valid():
+            for field, messages in form.messages().items():
+                for message in messages:
+                    errors.add(f"item-{criterion_id}-{field}", message)
+            continue
+        checked.append((item, values, form))
+    errors.raise_if_any()
+    return checked
+
+
 def _store(checked: CheckedFile, year: int) -> str:
     token = uuid.uuid4().hex[:12]
     return default_storage.save(
@@ -250,31 +268,9 @@ def save_self(actor, assessment: Assessment, data: Mapping, files: Mapping | Non
             _require(actor is None or can_self_assess(actor, locked))
             if not locked.is_editable_by_unit:
                 raise _state_error(locked, _("đang tự đánh giá hoặc bị trả lại"))
-            rows = _rows(locked)
-            errors = Errors()
-            changes: list[tuple[AssessmentItem, SelfItemForm, dict]] = []
-            for criterion_id, values in items_in.items():
-                item = rows.get(criterion_id)
-                if item is None:
-                    errors.add(
-                        "items", _("Tiêu chí mã %(k)s không thuộc bản tự đánh giá này.") % {"k": criterion_id}
-                    )
-                    continue
-                upload = files.get(criterion_id) or files.get(str(criterion_id))
-                form = SelfItemForm(
-                    data=_form_data(values, ("points", "note", "remove_evidence")),
-                    files={"evidence": upload} if upload else None,
-                    criterion=item.criterion,
-                )
-                if not form.is_valid():
-                    for field, messages in form.messages().items():
-                        for message in messages:
-                            errors.add(f"item-{criterion_id}-{field}", message)
-                    continue
-                changes.append((item, form, values))
-            errors.raise_if_any()
+            changes = _checked_items(locked, items_in, SelfItemForm, SELF_FIELDS, files)
             changed = False
-            for item, form, values in changes:
+            for item, values, form in changes:
                 old_file = item.evidence.name if item.evidence else ""
                 if "points" in values:
                     item.self_points = form.cleaned_data["points"]
@@ -375,28 +371,10 @@ def appraise(actor, assessment: Assessment, data: Mapping) -> Assessment:
         _require(actor is None or can_appraise(actor, locked))
         if locked.state != AssessmentState.SUBMITTED:
             raise _state_error(locked, _("đã gửi thẩm định"))
-        rows = _rows(locked)
-        errors = Errors()
-        decided: list[tuple[AssessmentItem, dict]] = []
-        for criterion_id, values in items_in.items():
-            item = rows.get(criterion_id)
-            if item is None:
-                errors.add(
-                    "items", _("Tiêu chí mã %(k)s không thuộc bản tự đánh giá này.") % {"k": criterion_id}
-                )
-                continue
-            form = AppraisalItemForm(
-                data=_form_data(values, ("decision", "points", "reason")), criterion=item.criterion
-            )
-            if not form.is_valid():
-                for field, messages in form.messages().items():
-                    for message in messages:
-                        errors.add(f"item-{criterion_id}-{field}", message)
-                continue
-            decided.append((item, form.cleaned_data))
-        errors.raise_if_any()
+        decided = _checked_items(locked, items_in, AppraisalItemForm, APPRAISAL_FIELDS)
         changed = False
-        for item, cleaned in decided:
+        for item, _values, form in decided:
+            cleaned = form.cleaned_data
             if cleaned["decision"] == ACCEPT:
                 item.appraised_points, item.appraisal_reason = item.self_points, ""
             else:
@@ -496,87 +474,3 @@ def finalise(actor, assessment: Assessment, version: Any) -> Assessment:
             url=f"/scores/assessments/{locked.pk}/result/",
         )
     return locked
-
-
-# --- differences ----------------------------------------------------------------------------
-
-
-@dataclass
-class DifferenceRow:
-    criterion: Criterion
-    depth: int
-    is_leaf: bool
-    max_points: Decimal | None
-    self_points: Decimal | None
-    appraised_points: Decimal | None
-    difference: Decimal | None
-    reason: str
-    accepted: bool | None  # leaves: True accepted, False adjusted, None not yet appraised
-
-
-@dataclass
-class Differences:
-    rows: list[DifferenceRow]
-    max_total: Decimal
-    self_total: Decimal | None
-    appraised_total: Decimal | None
-    difference: Decimal | None
-
-
-def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    if b is None:
-        return a
-    return b if a is None else a + b
-
-
-def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    return None if a is None or b is None else a - b
-
-
-def differences(assessment: Assessment) -> Differences:
-    """Per criterion (tree order): maximum, self, appraised, difference (appraised − self) and the
-    adjustment's reason; parents sum their leaves (known values only); and the totals."""
-    items = {i.criterion_id: i for i in assessment.items.all()}
-    tree = criteria_tree(assessment.version)
-    sums: dict[int, list[Decimal | None]] = {}
-    for criterion in reversed(tree):
-        item = items.get(criterion.pk)
-        if criterion.is_leaf:
-            values = [
-                criterion.max_points,
-                item.self_points if item else None,
-                item.appraised_points if item else None,
-            ]
-        else:
-            values = sums.get(criterion.pk, [None, None, None])
-            if criterion.max_points is not None:
-                values[0] = criterion.max_points
-        sums[criterion.pk] = values
-        if criterion.parent_id:
-            parent = sums.setdefault(criterion.parent_id, [None, None, None])
-            for n in range(3):
-                parent[n] = _add(parent[n], values[n])
-    rows = []
-    totals: list[Decimal | None] = [None, None, None]
-    for criterion in tree:
-        high, own, appraised = sums[criterion.pk]
-        item = items.get(criterion.pk) if criterion.is_leaf else None
-        accepted = None
-        if item is not None and item.appraised_points is not None:
-            accepted = item.appraised_points == item.self_points and not item.appraisal_reason
-        rows.append(
-            DifferenceRow(
-                criterion=criterion,
-                depth=criterion.depth,
-                is_leaf=criterion.is_leaf,
-                max_points=high,
-                self_points=own,
-                appraised_points=appraised,
-                difference=_minus(appraised, own),
-                reason=item.appraisal_reason if item else "",
-                accepted=accepted,
-            )
-        )
-        if criterion.parent_id is None:
-            totals = [_add(totals[0], high), _add(totals[1], own), _add(totals[2], appraised)]
-    return Differences(rows, totals[0] or Decimal(0), totals[1], totals[2], _minus(totals[2], totals[1]))
