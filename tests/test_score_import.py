@@ -1,6 +1,7 @@
 """Importing index results from .xlsx/.csv: the template, every kind of bad row, nothing partial saved,
 the command, the page and the API."""
 
+import csv
 import io
 from decimal import Decimal
 
@@ -33,8 +34,11 @@ def xlsx(rows: list[list], header: list[str] = HEADER) -> bytes:
 
 
 def csv_bytes(rows: list[list], header: list[str] = HEADER, delimiter: str = ",") -> bytes:
-    lines = [delimiter.join(header)] + [delimiter.join(str(c) for c in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def row(unit="08", framework="PAPI", year=2025, criterion="", value="", **extra) -> list:
@@ -294,6 +298,7 @@ def test_api_201_400_and_permissions(coordinator, outsider):
     response = api.post(url, {"file": good}, format="multipart")
     assert response.status_code == 201
     assert response.json()["scores_created"] == 2 and response.json()["sets_created"] == 1
+    assert scores_of("vn:province:08", 2025)["1"].value == Decimal("5.5")
 
 
 def test_a_coordinator_of_a_commune_imports_only_for_it(commune):

@@ -298,13 +298,14 @@ def _write(rows: list[ValidRow], existing: dict[tuple, ScoreSet], actor, summary
                 Score(score_set=score_set, criterion=criterion, **{name: d[name] for name in SCORE_FIELDS})
             )
             continue
-        for name in SCORE_FIELDS:
-            if d[name] not in (None, ""):
-                setattr(stored, name, d[name])
-        if save_audited(stored, actor, note) is None:
+        changed = [n for n in SCORE_FIELDS if d[n] not in (None, "") and getattr(stored, n) != d[n]]
+        if not changed:  # compared as numbers: 5.5 is the stored 5.5000
             summary.scores_unchanged += 1
-        else:
-            summary.scores_updated += 1
+            continue
+        for name in changed:
+            setattr(stored, name, d[name])
+        save_audited(stored, actor, note)
+        summary.scores_updated += 1
     created = Score.objects.bulk_create(new_scores, batch_size=1000)
     record_bulk_create(actor, created, note)
     summary.scores_created = len(created)
