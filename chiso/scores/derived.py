@@ -28,7 +28,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chiso.core.audit import delete_audited, save_audited
+from chiso.core.audit import delete_audited, record_bulk_create, save_audited
 from chiso.frameworks.models import Framework
 from chiso.scores.models import Population, Score, ScoreSet, ScoreSetComponent, Source
 from chiso.units.models import Unit, UnitSuccession
@@ -144,21 +144,64 @@ def _method(components: list[ScoreSet], year: int, populations: dict[int, int] |
     return text
 
 
+@dataclass
+class _NewSets:
+    """Derived sets to create, written in bulk at the end of a rebuild."""
+
+    sets: list[ScoreSet] = field(default_factory=list)
+    links: list[tuple[ScoreSet, ScoreSetComponent]] = field(default_factory=list)
+    scores: list[tuple[ScoreSet, Score]] = field(default_factory=list)
+
+    def write(self, actor) -> None:
+        ScoreSet.objects.bulk_create(self.sets)
+        for owner, link in self.links:
+            link.derived = owner
+        for owner, score in self.scores:
+            score.score_set = owner
+        links = [link for _owner, link in self.links]
+        scores = [score for _owner, score in self.scores]
+        ScoreSetComponent.objects.bulk_create(links, batch_size=1000)
+        Score.objects.bulk_create(scores, batch_size=1000)
+        for objects in (self.sets, links, scores):
+            record_bulk_create(actor, objects, AUDIT_NOTE)
+
+
 def _save_derived(
-    unit_id: int, year: int, components: list[ScoreSet], partial: bool, actor, report: RebuildReport
+    unit_id: int,
+    year: int,
+    components: list[ScoreSet],
+    partial: bool,
+    existing_set: ScoreSet | None,
+    pending: _NewSets,
+    actor,
+    report: RebuildReport,
 ) -> None:
     weights, populations = _weights(components, year)
     values = derive_values(components, weights)
     version = components[0].version
-    existing_set = ScoreSet.objects.filter(
-        unit_id=unit_id, version=version, year=year, source=Source.DERIVED
-    ).first()
-    created = existing_set is None
-    derived = existing_set or ScoreSet(unit_id=unit_id, version=version, year=year, source=Source.DERIVED)
-    derived.is_public = all(c.is_public for c in components)
-    derived.method = _method(components, year, populations, partial)
-    derived.publication = _("Quy đổi từ: %(names)s") % {"names": ", ".join(c.unit.name for c in components)}
-    changed = save_audited(derived, actor, AUDIT_NOTE) is not None
+    wanted_fields = {
+        "is_public": all(c.is_public for c in components),
+        "method": _method(components, year, populations, partial),
+        "publication": _("Quy đổi từ: %(names)s") % {"names": ", ".join(c.unit.name for c in components)},
+    }
+    if existing_set is None:
+        new = ScoreSet(unit_id=unit_id, version=version, year=year, source=Source.DERIVED, **wanted_fields)
+        pending.sets.append(new)
+        pending.links.extend(
+            (new, ScoreSetComponent(component_id=c.pk, weight=w))
+            for c, w in zip(components, weights, strict=True)
+        )
+        pending.scores.extend((new, Score(criterion_id=key, value=value)) for key, value in values.items())
+        report.created += 1
+        return
+    derived = existing_set
+    changed = False
+    for key, value in wanted_fields.items():
+        if getattr(derived, key) != value:
+            setattr(derived, key, value)
+            changed = True
+    if changed:
+        save_audited(derived, actor, AUDIT_NOTE)
     wanted = {c.pk: w for c, w in zip(components, weights, strict=True)}
     existing = {link.component_id: link for link in derived.components.all()}
     for component_id, old_link in existing.items():
@@ -184,9 +227,7 @@ def _save_derived(
             score.value = value
             save_audited(score, actor, AUDIT_NOTE)
             changed = True
-    if created:
-        report.created += 1
-    elif changed:
+    if changed:
         report.updated += 1
 
 
@@ -205,7 +246,14 @@ def rebuild_all(framework: Framework, actor, today: dt.date | None = None) -> Re
     predecessors, successors = _history_edges()
     current = set(Unit.objects.valid_on(today).values_list("pk", flat=True))
     heirs = _current_heirs({s.unit_id for s in official}, successors, current)
-    keep: set[tuple[int, int]] = set()
+    keep: set[tuple[int, int, int]] = set()
+    current_sets = {
+        (s.unit_id, s.year, s.version_id): s
+        for s in ScoreSet.objects.filter(
+            version__framework=framework, source=Source.DERIVED
+        ).prefetch_related("components", "scores")
+    }
+    pending = _NewSets()
     for unit_id in sorted(heirs):
         for year, sets in sorted(by_year.items()):
             if unit_id in sets:
@@ -214,10 +262,12 @@ def rebuild_all(framework: Framework, actor, today: dt.date | None = None) -> Re
             components = [sets[pred] for pred in sources]
             if not components or len({c.version_id for c in components}) != 1:
                 continue
-            _save_derived(unit_id, year, components, partial, actor, report)
-            keep.add((unit_id, year))
-    for stale in ScoreSet.objects.filter(version__framework=framework, source=Source.DERIVED):
-        if (stale.unit_id, stale.year) not in keep:
+            key = (unit_id, year, components[0].version_id)
+            _save_derived(unit_id, year, components, partial, current_sets.get(key), pending, actor, report)
+            keep.add(key)
+    for key, stale in current_sets.items():
+        if key not in keep:
             delete_audited(stale, actor, AUDIT_NOTE)
             report.removed += 1
+    pending.write(actor)
     return report

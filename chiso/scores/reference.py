@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chiso.core.audit import save_audited
+from chiso.core.audit import record_bulk_create, save_audited
 from chiso.frameworks.models import Criterion, Framework, FrameworkVersion
 from chiso.frameworks.reference import ReferenceDataError, read_csv_rows
 from chiso.scores import derived
@@ -186,21 +186,28 @@ def _versions(framework: Framework, years: set[int], path: Path) -> dict[int, Fr
     return versions
 
 
-def save_score(score_set: ScoreSet, criterion: Criterion | None, value: Decimal, actor, **extra) -> str:
-    """Create or update one score of a set, audited; returns "created", "updated" or "unchanged"."""
-    score = Score.objects.filter(score_set=score_set, criterion=criterion).first()
-    state = "unchanged"
-    if score is None:
-        score = Score(score_set=score_set, criterion=criterion, value=value, **extra)
-        state = "created"
-    else:
-        for key, new in {"value": value, **extra}.items():
-            if getattr(score, key) != new:
-                setattr(score, key, new)
-                state = "updated"
-    if state != "unchanged":
+def _update(obj, wanted: dict, actor) -> bool:
+    """Set the wanted field values on `obj`; save it audited when one changed."""
+    changed = False
+    for key, value in wanted.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    if changed:
+        save_audited(obj, actor, AUDIT_NOTE)
+    return changed
+
+
+def _save_score(score_set: ScoreSet, score: Score, actor) -> bool:
+    """Create or update the score of `score_set` for `score.criterion`, audited; True if it changed."""
+    current = next((s for s in score_set.scores.all() if s.criterion_id == score.criterion_id), None)
+    if current is None:
+        score.score_set = score_set
         save_audited(score, actor, AUDIT_NOTE)
-    return state
+        return True
+    return _update(
+        current, {"value": score.value, "rank": score.rank, "ranked": score.ranked, "note": score.note}, actor
+    )
 
 
 def load_scores(data_dir: Path | None = None, actor=None) -> LoadReport:
@@ -217,27 +224,23 @@ def load_scores(data_dir: Path | None = None, actor=None) -> LoadReport:
         for c in Criterion.objects.filter(version__in=versions.values(), code__in=list(DIMENSION_COLUMNS))
     }
     report = LoadReport()
+    existing = {
+        (s.unit_id, s.version_id, s.year): s
+        for s in ScoreSet.objects.filter(
+            version__framework=framework, source=Source.OFFICIAL
+        ).prefetch_related("scores")
+    }
     with transaction.atomic():
+        new_sets: list[ScoreSet] = []
+        new_scores: list[tuple[ScoreSet, Score]] = []
         for row in rows:
             version = versions[row.year]
-            score_set = ScoreSet.objects.filter(
-                unit=row.unit, version=version, year=row.year, source=Source.OFFICIAL
-            ).first()
-            state = "unchanged"
-            if score_set is None:
-                score_set = ScoreSet(unit=row.unit, version=version, year=row.year, source=Source.OFFICIAL)
-                state = "created"
             wanted = {
                 "publication": PUBLICATION % {"year": row.year},
                 "source_note": SOURCE_NOTE + (f" {row.note}" if row.note else ""),
                 "is_public": True,
             }
-            for key, value in wanted.items():
-                if getattr(score_set, key) != value:
-                    setattr(score_set, key, value)
-                    state = state if state == "created" else "updated"
-            if state != "unchanged":
-                save_audited(score_set, actor, AUDIT_NOTE)
+            scores = []
             for code, value in row.values.items():
                 criterion = criteria.get((version.pk, code)) if code else None
                 if code and criterion is None:
@@ -252,10 +255,29 @@ def load_scores(data_dir: Path | None = None, actor=None) -> LoadReport:
                     if not code and row.rank
                     else {}
                 )
-                changed = save_score(score_set, criterion, value, actor, **extra)
-                if changed != "unchanged" and state == "unchanged":
-                    state = "updated"
-            setattr(report, state, getattr(report, state) + 1)
+                scores.append(Score(criterion=criterion, value=value, **extra))
+            score_set = existing.get((row.unit.pk, version.pk, row.year))
+            if score_set is None:
+                score_set = ScoreSet(
+                    unit=row.unit, version=version, year=row.year, source=Source.OFFICIAL, **wanted
+                )
+                new_sets.append(score_set)
+                new_scores.extend((score_set, score) for score in scores)
+                report.created += 1
+                continue
+            changed = _update(score_set, wanted, actor)
+            for score in scores:
+                changed = _save_score(score_set, score, actor) or changed
+            if changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        ScoreSet.objects.bulk_create(new_sets)
+        for score_set, score in new_scores:
+            score.score_set = score_set
+        Score.objects.bulk_create([score for _set, score in new_scores], batch_size=1000)
+        record_bulk_create(actor, new_sets, AUDIT_NOTE)
+        record_bulk_create(actor, [score for _set, score in new_scores], AUDIT_NOTE)
         rebuilt = derived.rebuild_all(framework, actor)
         report.derived_created, report.derived_updated = rebuilt.created, rebuilt.updated
         report.notes.extend(rebuilt.notes)
