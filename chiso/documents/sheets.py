@@ -298,7 +298,7 @@ def cell_text(value: Cell) -> str:
 def row_messages(form) -> list[str]:
     """The reasons a row's form refused it: field errors named by their column label (with the cell
     as written), then the errors of the row as a whole."""
-    messages = []
+    messages: list[str] = []
     for name, errors in form.errors.items():
         if name == NON_FIELD_ERRORS:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
@@ -71,9 +72,8 @@ def _validity(unit: Unit) -> str:
 
 
 def _level_rank(unit: Unit) -> int:
-    return LEVEL_ORDER.get(
-        DIVISION_LEVEL.get(UnitKind(unit.kind)) if unit.kind in DIVISION_LEVEL else None, 9
-    )
+    level = DIVISION_LEVEL.get(UnitKind(unit.kind)) if unit.kind in DIVISION_LEVEL else None
+    return LEVEL_ORDER[level] if level is not None else 9
 
 
 class Lookups:
@@ -170,7 +170,7 @@ class Lookups:
         return unit
 
     def may_write(self, unit: Unit) -> bool:
-        return self.system or unit.pk in self.scope
+        return self.system or (self.scope is not None and unit.pk in self.scope)
 
     # frameworks
 
@@ -236,8 +236,9 @@ class Lookups:
             criteria = list(Criterion.objects.filter(version=version))
             self._criteria[version.pk] = {c.code.lower(): c for c in criteria}
             dimensions = [c for c in criteria if c.level == CriterionLevel.DIMENSION]
-            known = dimensions and all(c.max_points is not None for c in dimensions)
-            self._total_max[version.pk] = sum(c.max_points for c in dimensions) if known else None
+            points = [c.max_points for c in dimensions if c.max_points is not None]
+            known = bool(dimensions) and len(points) == len(dimensions)
+            self._total_max[version.pk] = sum(points, Decimal(0)) if known else None
         return self._criteria[version.pk]
 
     def criterion(self, version: FrameworkVersion, year: int, code: str) -> Criterion | None:
@@ -258,7 +259,7 @@ class Lookups:
         return criterion.max_points if criterion is not None else self._total_max[version.pk]
 
 
-def _choice(text: str, choices, names: dict[str, str]) -> str | None:
+def _choice(text: str, choices, names: Mapping[str, str]) -> str | None:
     key = _key(text)
     for value, label in choices:
         if key in (_key(value), _key(str(label))) or names.get(key) == value:
@@ -351,7 +352,7 @@ class ScoreRowForm(forms.Form):
             return None
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         lookups = self.lookups
         year = data.get("year")
         unit = framework = version = None
@@ -365,7 +366,7 @@ class ScoreRowForm(forms.Form):
         if framework is not None and year is not None:
             version = self._resolve(lookups.version, framework, year, data.get("version", ""))
         criterion = None
-        if version is not None:
+        if version is not None and year is not None:
             try:
                 criterion = lookups.criterion(version, year, data.get("criterion", ""))
             except ValidationError as exc:

@@ -154,11 +154,19 @@ def _show(value) -> str:
 
 
 @dataclass
+class Stored:
+    """What the database already holds for the rows: sets by set key, scores by row key."""
+
+    sets: dict[tuple, ScoreSet] = field(default_factory=dict)
+    scores: dict[tuple, Score] = field(default_factory=dict)
+
+
+@dataclass
 class Validation:
     rows: list[ValidRow]
     errors: list[RowError]
     skipped: int
-    existing: dict[tuple, ScoreSet]
+    existing: Stored
 
 
 def validate(records: list[tuple[int, dict[str, str]]], user, replace: bool = False) -> Validation:
@@ -208,37 +216,37 @@ def validate(records: list[tuple[int, dict[str, str]]], user, replace: bool = Fa
     return Validation(valid, errors, skipped, existing)
 
 
-def _existing(rows: list[ValidRow]) -> dict[tuple, ScoreSet]:
-    """The stored sets the rows touch, each with `.by_criterion` {criterion id or None: Score}."""
+def _existing(rows: list[ValidRow]) -> Stored:
+    """The stored sets the rows touch and their scores (locked until the end of the transaction)."""
     keys = {row.set_key for row in rows}
+    found = Stored()
     if not keys:
-        return {}
+        return found
     units = {k[0] for k in keys}
     versions = {k[1] for k in keys}
-    found: dict[tuple, ScoreSet] = {}
     sets = ScoreSet.objects.select_for_update().filter(unit_id__in=units, version_id__in=versions)
     for score_set in sets.prefetch_related("scores"):
         key = (score_set.unit_id, score_set.version_id, score_set.year, score_set.source)
         if key in keys:
-            score_set.by_criterion = {s.criterion_id: s for s in score_set.scores.all()}
-            found[key] = score_set
+            found.sets[key] = score_set
+            for score in score_set.scores.all():
+                found.scores[(*key, score.criterion_id)] = score
     return found
 
 
-def _conflicts(rows: list[ValidRow], existing: dict[tuple, ScoreSet], replace: bool) -> list[RowError]:
+def _conflicts(rows: list[ValidRow], existing: Stored, replace: bool) -> list[RowError]:
     if replace:
         return []
     errors = []
     for row in rows:
-        score_set = existing.get(row.set_key)
+        score_set = existing.sets.get(row.set_key)
         if score_set is None:
             continue
         changes = []
         publication = row.data["publication"]
         if publication and score_set.publication and publication != score_set.publication:
             changes.append(f"{_label('publication')} “{score_set.publication}”")
-        criterion = row.data["criterion"]
-        score = score_set.by_criterion.get(criterion.pk if criterion else None)
+        score = existing.scores.get(row.key)
         if score is not None:
             for name in SCORE_FIELDS:
                 new, stored = row.data[name], getattr(score, name)
@@ -261,14 +269,14 @@ def _conflicts(rows: list[ValidRow], existing: dict[tuple, ScoreSet], replace: b
 # --- saving -------------------------------------------------------------------------------------
 
 
-def _write(rows: list[ValidRow], existing: dict[tuple, ScoreSet], actor, summary: ImportSummary) -> None:
+def _write(rows: list[ValidRow], existing: Stored, actor, summary: ImportSummary) -> None:
     note = _("nhập từ tệp")
     new_sets: dict[tuple, ScoreSet] = {}
     for row in rows:
         key = row.set_key
         publication = row.data["publication"]
-        if key in existing:
-            score_set = existing[key]
+        if key in existing.sets:
+            score_set = existing.sets[key]
             if publication and score_set.publication != publication:
                 score_set.publication = publication
                 if save_audited(score_set, actor, note) is not None:
@@ -291,9 +299,9 @@ def _write(rows: list[ValidRow], existing: dict[tuple, ScoreSet], actor, summary
     for row in rows:
         d = row.data
         criterion = d["criterion"]
-        score_set = existing.get(row.set_key) or new_sets[row.set_key]
-        stored = getattr(score_set, "by_criterion", {}).get(criterion.pk if criterion else None)
+        stored = existing.scores.get(row.key)
         if stored is None:
+            score_set = existing.sets.get(row.set_key) or new_sets[row.set_key]
             new_scores.append(
                 Score(score_set=score_set, criterion=criterion, **{name: d[name] for name in SCORE_FIELDS})
             )
@@ -342,7 +350,8 @@ def template_rows(version: FrameworkVersion | None, year: int | None, units: lis
         return []
     criteria = tree_order(list(Criterion.objects.filter(version=version)))
     rows = []
-    for unit in units or [None]:
+    slots: list[Unit | None] = list(units) or [None]
+    for unit in slots:
         for criterion in [None, *criteria]:
             cells = {
                 "unit_code": unit.code if unit else "",
