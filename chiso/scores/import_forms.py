@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chiso.core.actors import SYSTEM_USERNAME
+from chiso.core.actors import is_system
 from chiso.core.text import fold
 from chiso.core.vndates import short_date
 from chiso.frameworks.catalog import national_framework, normalise_code
@@ -38,11 +38,6 @@ INTEGER = {
     "max_value": gettext_lazy("Không được lớn hơn %(limit_value)s."),
 }
 REQUIRED = {"required": gettext_lazy("Chưa nhập.")}
-
-
-def is_system(user) -> bool:
-    """The system actor of commands (`chiso.core.actors.system_actor`): it acts for every unit."""
-    return bool(user is not None and user.username == SYSTEM_USERNAME and not user.is_active)
 
 
 def _key(text: str) -> str:
@@ -82,7 +77,7 @@ class Lookups:
     def __init__(self, user):
         self.user = user
         self.system = is_system(user)
-        self.scope = None if self.system else unit_scope(user, COORDINATE)
+        self.scope = unit_scope(user, COORDINATE)  # every unit for the system actor
         self._by_code: dict[str, list[Unit]] = {}
         self._by_name: dict[str, list[Unit]] = {}
         self._frameworks: dict[str, Framework] = {}
@@ -170,7 +165,7 @@ class Lookups:
         return unit
 
     def may_write(self, unit: Unit) -> bool:
-        return self.system or (self.scope is not None and unit.pk in self.scope)
+        return unit.pk in self.scope
 
     # frameworks
 

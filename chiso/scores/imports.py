@@ -40,7 +40,7 @@ from chiso.documents.sheets import ColumnSpec, RowError, read_records, row_messa
 from chiso.documents.xlsx_writer import xlsx_bytes
 from chiso.frameworks.catalog import tree_order
 from chiso.frameworks.models import Criterion, FrameworkVersion
-from chiso.scores.import_forms import SCORE_FIELDS, Lookups, ScoreRowForm, is_system
+from chiso.scores.import_forms import SCORE_FIELDS, Lookups, ScoreRowForm
 from chiso.scores.models import Group, Score, ScoreSet, Source
 from chiso.units.models import Unit
 from chiso.units.scope import COORDINATE, unit_scope
@@ -111,8 +111,6 @@ class ImportResult:
 
 def may_import(user) -> bool:
     """Whether the user may import at all: superusers, the system actor, coordinators of a unit."""
-    if is_system(user):
-        return True
     scope = unit_scope(user, COORDINATE)
     return scope.everything or bool(scope.ids)
 
