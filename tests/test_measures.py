@@ -445,6 +445,18 @@ def test_monitoring_and_consolidation_show_the_evaluation(world, measures):
     assert "1/2 đơn vị đạt; 7 chưa có số liệu" in cells
     page = coordinator.get(reverse("reporting-consolidation", args=[rnd.pk])).content.decode()
     assert "1/2 đơn vị đạt; 7 chưa có số liệu" in page
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.coordinator)
+    measured = api.get(f"/api/reporting/rounds/{rnd.pk}/monitoring/").json()["measured"]
+    first = next(x for x in measured if x["number"] == "1.1")
+    assert (first["measure"], first["met"], first["not_met"], first["no_data"]) == (
+        "on_time_dossiers",
+        1,
+        1,
+        7,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -140,5 +140,5 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def register(router) -> None:
-    router.register("measures", MeasureViewSet, basename="measure")
-    router.register("observations", ObservationViewSet, basename="observation")
+    router.register("measures", MeasureViewSet, basename="api-measure")
+    router.register("observations", ObservationViewSet, basename="api-observation")

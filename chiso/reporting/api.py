@@ -66,6 +66,9 @@ class ProgressSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "achieved_value",
+            "achieved_note",
+            "measured_value",
+            "observation",
             "work_done",
             "return_reason",
             "evidence",
@@ -220,6 +223,26 @@ class RoundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
                     for r in m.units
                 ],
                 "chase": [r.unit.pk for r in m.chase],
+                "measured": [
+                    {
+                        "task": task.pk,
+                        "number": task.number,
+                        "measure": counts.units[0][1].measure.code,
+                        "met": counts.met,
+                        "not_met": counts.not_met,
+                        "no_data": counts.no_data,
+                        "units": [
+                            {
+                                "unit": unit_id,
+                                "state": e.state,
+                                "value": e.value,
+                                "observation": e.observation.pk if e.observation else None,
+                            }
+                            for unit_id, e in counts.units
+                        ],
+                    }
+                    for task, counts in m.measured_tasks
+                ],
             }
         )
 
