@@ -148,6 +148,9 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_changes_nothing(tmp_path
 
 @pytest.mark.django_db
 def test_a_fresh_load_builds_everything(django_db_blocker):
+    from chiso.scores.models import ScoreSet
+
+    ScoreSet.objects.all().delete()  # index results hold on to the units they are about
     UnitSuccession.objects.all().delete()
     UnitChange.objects.all().delete()
     Unit.objects.all().delete()
