@@ -24,6 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,20 +136,23 @@ def start_assessment(
     version = FrameworkVersion.objects.select_related("framework").get(pk=version.pk)
     if actor is not None and not FrameworkVersion.objects.restrict(actor).filter(pk=version.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-    errors = Errors()
+    problems: dict[str, list[ValidationError]] = {}
     if not version.applies_to(year):
-        errors.add(
-            "year",
-            _("Phiên bản “%(v)s” không áp dụng cho năm %(y)d (áp dụng: %(span)s).")
-            % {"v": version.name, "y": year, "span": version.years_label or "—"},
+        problems.setdefault("year", []).append(
+            ValidationError(
+                _("Phiên bản “%(v)s” không áp dụng cho năm %(y)d (áp dụng: %(span)s).")
+                % {"v": version.name, "y": year, "span": version.years_label or "—"}
+            )
         )
     tree = criteria_tree(version)
     leaves = [c for c in tree if c.is_leaf]
     if not leaves:
-        errors.add("version", _("Phiên bản “%(v)s” chưa có tiêu chí nào.") % {"v": version.name})
+        problems.setdefault("version", []).append(
+            ValidationError(_("Phiên bản “%(v)s” chưa có tiêu chí nào.") % {"v": version.name})
+        )
     missing = [c for c in leaves if c.max_points is None]
     if missing:
-        errors.errors.setdefault("version", []).append(
+        problems.setdefault("version", []).append(
             ValidationError(
                 _(
                     "Chưa bắt đầu được: %(n)d tiêu chí của “%(v)s” chưa có điểm tối đa (%(list)s). "
@@ -159,7 +163,8 @@ def start_assessment(
                 code="missing_max_points",
             )
         )
-    errors.raise_if_any()
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         default = default_appraiser(unit)
@@ -285,7 +290,7 @@ def save_self(actor, assessment: Assessment, data: Mapping, files: Mapping | Non
                 if save_audited(item, actor, note=_("Tự chấm điểm tiêu chí")) is not None:
                     changed = True
                     if old_file and old_file != item.evidence.name:
-                        transaction.on_commit(lambda name=old_file: default_storage.delete(name))
+                        transaction.on_commit(partial(default_storage.delete, old_file))
             if changed:
                 locked.version_number += 1
                 save_audited(locked, actor, note=_("Lưu bản tự đánh giá"))
@@ -386,17 +391,21 @@ def appraise(actor, assessment: Assessment, data: Mapping) -> Assessment:
     return locked
 
 
-def _write_set(actor, locked: Assessment, source: str, points: dict[int, Decimal], public: bool) -> ScoreSet:
+def _write_set(
+    actor, locked: Assessment, source: str, points: dict[int, Decimal | None], public: bool
+) -> ScoreSet:
     tree = criteria_tree(locked.version)
     sums: dict[int, Decimal] = {}
     for criterion in reversed(tree):  # children before parents
         value = (
-            points.get(criterion.pk, Decimal(0)) if criterion.is_leaf else sums.get(criterion.pk, Decimal(0))
+            (points.get(criterion.pk) or Decimal(0))
+            if criterion.is_leaf
+            else sums.get(criterion.pk, Decimal(0))
         )
         sums[criterion.pk] = value
         if criterion.parent_id:
             sums[criterion.parent_id] = sums.get(criterion.parent_id, Decimal(0)) + value
-    total = sum((points.get(c.pk, Decimal(0)) for c in tree if c.is_leaf), Decimal(0))
+    total = sum((points.get(c.pk) or Decimal(0) for c in tree if c.is_leaf), Decimal(0))
     appraiser = locked.appraiser.name
     score_set = ScoreSet(
         unit=locked.unit,
