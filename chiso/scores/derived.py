@@ -166,6 +166,24 @@ class _NewSets:
             record_bulk_create(actor, objects, AUDIT_NOTE)
 
 
+def _sync(existing: dict, wanted: dict, field_name: str, make, actor) -> bool:
+    """Make the rows `existing` (key → row) hold `wanted` (key → value of `field_name`): delete the
+    rows not wanted, create the missing ones with `make(key)`, update the changed ones; audited."""
+    changed = False
+    for key, row in existing.items():
+        if key not in wanted:
+            delete_audited(row, actor, AUDIT_NOTE)
+            changed = True
+    for key, value in wanted.items():
+        row = existing.get(key)
+        if row is None or getattr(row, field_name) != value:
+            row = row or make(key)
+            setattr(row, field_name, value)
+            save_audited(row, actor, AUDIT_NOTE)
+            changed = True
+    return changed
+
+
 def _save_derived(
     unit_id: int,
     year: int,
@@ -202,31 +220,23 @@ def _save_derived(
             changed = True
     if changed:
         save_audited(derived, actor, AUDIT_NOTE)
-    wanted = {c.pk: w for c, w in zip(components, weights, strict=True)}
-    existing = {link.component_id: link for link in derived.components.all()}
-    for component_id, old_link in existing.items():
-        if component_id not in wanted:
-            delete_audited(old_link, actor, AUDIT_NOTE)
-            changed = True
-    for component_id, weight in wanted.items():
-        found = existing.get(component_id)
-        if found is None or found.weight != weight:
-            link = found or ScoreSetComponent(derived=derived, component_id=component_id)
-            link.weight = weight
-            save_audited(link, actor, AUDIT_NOTE)
-            changed = True
+    links = {link.component_id: link for link in derived.components.all()}
+    wanted_links = {c.pk: w for c, w in zip(components, weights, strict=True)}
+    changed = (
+        _sync(
+            links,
+            wanted_links,
+            "weight",
+            lambda key: ScoreSetComponent(derived=derived, component_id=key),
+            actor,
+        )
+        or changed
+    )
     scores = {s.criterion_id: s for s in derived.scores.all()}
-    for criterion_id, old_score in scores.items():
-        if criterion_id not in values:
-            delete_audited(old_score, actor, AUDIT_NOTE)
-            changed = True
-    for criterion_id, value in values.items():
-        current = scores.get(criterion_id)
-        if current is None or current.value != value:
-            score = current or Score(score_set=derived, criterion_id=criterion_id)
-            score.value = value
-            save_audited(score, actor, AUDIT_NOTE)
-            changed = True
+    changed = (
+        _sync(scores, values, "value", lambda key: Score(score_set=derived, criterion_id=key), actor)
+        or changed
+    )
     if changed:
         report.updated += 1
 
