@@ -485,3 +485,23 @@ def test_phone_officer_saves_rows_by_htmx_and_submits(live_world, live_server, p
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SUBMITTED
     assert assessment.items.get(criterion_id=first).evidence.read() == PDF
+
+
+def test_appraisal_row_by_htmx_returns_the_row_its_parents_and_the_new_version(
+    client, started, officer, coordinator, version
+):
+    assessment = submitted(officer, started, version)
+    client.force_login(coordinator)
+    c12 = crit(version, "1.2").pk
+    url = reverse("assessment-appraise-item", args=[assessment.pk, c12])
+    post = {"version": assessment.version_number, f"item-{c12}-decision": "adjust", f"item-{c12}-points": "5"}
+    body = client.post(url, post, HTTP_HX_REQUEST="true").content.decode()
+    assert "Tiêu chí 1.2 “Báo cáo CCHC”: điều chỉnh điểm phải nêu lý do." in body
+    post[f"item-{c12}-reason"] = "Báo cáo nộp muộn"
+    body = client.post(url, post, HTTP_HX_REQUEST="true").content.decode()
+    assert "Đã lưu" in body and "Đã điều chỉnh: 5" in body
+    dimension = crit(version, "1").pk
+    assert f'id="crit-{dimension}" data-code="1" hx-swap-oob="true"' in body and "9,5</span> → 8,5" in body
+    assert f'value="{assessment.version_number + 1}" hx-swap-oob="true"' in body
+    stale = client.post(url, post, HTTP_HX_REQUEST="true").content.decode()  # the old version again
+    assert "bạn sửa từ phiên bản" in stale

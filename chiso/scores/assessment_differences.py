@@ -66,31 +66,42 @@ def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 def differences(assessment: Assessment) -> Differences:
     """Per criterion (tree order): maximum, self, appraised, difference (appraised − self) and the
-    adjustment's reason; parents sum their leaves (known values only); and the totals."""
+    adjustment's reason; and the totals.
+
+    Parents sum their leaves' known points. While the appraisal is under way a parent's appraised
+    points count its undecided leaves at their self points (what it becomes if they are accepted);
+    a parent with no decided leaf has no appraised points."""
     items = {i.criterion_id: i for i in assessment.items.all()}
     tree = criteria_tree(assessment.version)
-    sums: dict[int, list[Decimal | None]] = {}
-    for criterion in reversed(tree):
+    # per criterion: maximum, self points, appraised-or-self points, whether any leaf is decided
+    sums: dict[int, list] = {}
+    for criterion in reversed(tree):  # children before parents
         item = items.get(criterion.pk)
+        values: list
         if criterion.is_leaf:
+            own = item.self_points if item else None
+            appraised = item.appraised_points if item else None
             values = [
                 criterion.max_points,
-                item.self_points if item else None,
-                item.appraised_points if item else None,
+                own,
+                appraised if appraised is not None else own,
+                appraised is not None,
             ]
         else:
-            values = sums.get(criterion.pk, [None, None, None])
+            values = sums.get(criterion.pk, [None, None, None, False])
             if criterion.max_points is not None:
                 values[0] = criterion.max_points
         sums[criterion.pk] = values
         if criterion.parent_id:
-            parent = sums.setdefault(criterion.parent_id, [None, None, None])
+            parent = sums.setdefault(criterion.parent_id, [None, None, None, False])
             for n in range(3):
                 parent[n] = _add(parent[n], values[n])
+            parent[3] = parent[3] or values[3]
     rows = []
-    totals: list[Decimal | None] = [None, None, None]
+    totals: list = [None, None, None, False]
     for criterion in tree:
-        high, own, appraised = sums[criterion.pk]
+        high, own, provisional, decided = sums[criterion.pk]
+        appraised = provisional if decided else None
         item = items.get(criterion.pk) if criterion.is_leaf else None
         accepted = None
         if item is not None and item.appraised_points is not None:
@@ -109,5 +120,13 @@ def differences(assessment: Assessment) -> Differences:
             )
         )
         if criterion.parent_id is None:
-            totals = [_add(totals[0], high), _add(totals[1], own), _add(totals[2], appraised)]
-    return Differences(rows, totals[0] or Decimal(0), totals[1], totals[2], _minus(totals[2], totals[1]))
+            totals = [
+                _add(totals[0], high),
+                _add(totals[1], own),
+                _add(totals[2], provisional),
+                totals[3] or decided,
+            ]
+    appraised_total = totals[2] if totals[3] else None
+    return Differences(
+        rows, totals[0] or Decimal(0), totals[1], appraised_total, _minus(appraised_total, totals[1])
+    )
