@@ -340,7 +340,7 @@ def test_monitoring_stays_flat_with_measures_and_observations(
     client.force_login(user)
     url = reverse("reporting-round", args=[data.rounds[0].pk])
     client.get(url)
-    with django_assert_num_queries(MONITORING_QUERIES + 1):  # + the observations of the window
+    with django_assert_num_queries(MONITORING_QUERIES):
         page = client.get(url)
     assert page.status_code == 200 and 'data-testid="measured"' in page.content.decode()
     # The demo loader is idempotent.

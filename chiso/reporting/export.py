@@ -100,8 +100,9 @@ def task_sentence(line: TaskLine) -> str:
 
 
 def evaluation_text(line: TaskLine) -> str:
-    """ "theo số liệu hệ thống: 5/6 đơn vị đạt; 1 chưa có số liệu" or "" (target names no measure)."""
-    if line.evaluation is None:
+    """ "theo số liệu hệ thống: 5/6 đơn vị đạt; 1 chưa có số liệu", or "" when the target names no
+    measure or no unit has a figure yet."""
+    if line.evaluation is None or not (line.evaluation.met or line.evaluation.not_met):
         return ""
     return _("theo số liệu hệ thống: %(e)s") % {"e": line.evaluation.label}
 
