@@ -22,7 +22,6 @@ The rules (the same for the page and the API):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chiso.core.numbers import decimal_text
 from chiso.core.text import nfc
 from chiso.documents.model import Column, Row, Table
 from chiso.documents.sheets import ColumnSpec, RowError, read_records, row_messages
@@ -113,10 +113,6 @@ class _Item:
         return self.data["parent_code"].lower()
 
 
-def _points(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
-
-
 def read_items(data: bytes, filename: str) -> tuple[list[_Item], list[RowError]]:
     """Every row through `CriterionRowForm` and the checks across rows."""
     records, file_errors = read_records(data, filename, COLUMNS)
@@ -187,7 +183,7 @@ def _check_tree(items: list[_Item], errors: dict[int, list[str]], rejected_codes
                 _(
                     "Tổng điểm tối đa của các tiêu chí con (dòng %(rows)s) là %(sum)s, lớn hơn %(max)s của tiêu chí này."
                 )
-                % {"rows": rows, "sum": _points(sum(points)), "max": _points(maximum)}
+                % {"rows": rows, "sum": decimal_text(sum(points)), "max": decimal_text(maximum)}
             )
 
 

@@ -4,31 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chiso.core.forms import StyledFormMixin
+from chiso.core.forms import NUMBER, DecimalCommaField, StyledFormMixin
 from chiso.core.text import nfc
 from chiso.frameworks.catalog import tree_order
 from chiso.frameworks.models import Criterion, Framework, FrameworkVersion
 from chiso.frameworks.services import check_criterion, coordinated_units
 
 REQUIRED = {"required": _("Vui lòng nhập trường này.")}
-NUMBER = {
-    "invalid": _("Vui lòng nhập một số, ví dụ 2,5 hoặc 2.5."),
-    "max_digits": _("Số quá lớn."),
-    "max_decimal_places": _("Tối đa %(max)s chữ số thập phân."),
-    "min_value": _("Không được nhỏ hơn %(limit_value)s."),
-}
-
-
-class DecimalCommaField(forms.DecimalField):
-    """Accepts the Vietnamese decimal comma (2,5) as well as the point (a text box: a number box
-    would refuse the comma in some browsers)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):

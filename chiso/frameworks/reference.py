@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.audit import save_audited
+from chiso.core.numbers import decimal_text
 from chiso.core.text import nfc
 from chiso.frameworks.models import Criterion, CriterionLevel, Framework, FrameworkVersion, Verification
 
@@ -714,7 +715,7 @@ def _papi_version_note(version: VersionSpec, previous: VersionSpec | None) -> st
 
 
 def _points(value: Decimal | None) -> str:
-    return "?" if value is None else f"{value.normalize():f}".replace(".", ",")
+    return "?" if value is None else decimal_text(value)
 
 
 # --- reading everything, then writing ---------------------------------------------------------

@@ -11,8 +11,7 @@ a number or outside the measure's range.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from chiso.core.forms import StyledFormMixin
+from chiso.core.numbers import decimal_text, parse_decimal
 from chiso.core.text import fold, nfc
 from chiso.core.timeframes import parse_timeframe
 from chiso.core.vndates import short_date
@@ -30,35 +30,6 @@ from chiso.units.models import Unit
 from chiso.units.scope import EDIT, can
 
 PERIOD_KINDS = ("quarter", "half_year", "year", "range", "date")
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-def number_text(value: Decimal) -> str:
-    """Decimal("96.2000") → "96,2"."""
-    value = value.normalize()
-    if value == value.to_integral():
-        value = value.quantize(Decimal(1))
-    return f"{value:f}".replace(".", ",")
-
-
-def parse_value(raw) -> Decimal:
-    """ "96,2", "96.2", "96,2 %", "1.200", a number cell → Decimal; ValueError otherwise."""
-    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(str(raw))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(text):
-        text = text.replace(".", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e10"):
-        raise ValueError(text)
-    return value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value
 
 
 class Resolver:
@@ -146,7 +117,7 @@ class ObservationRowForm(StyledFormMixin, forms.Form):
     def clean_value(self) -> Decimal:
         raw = self.data.get("value")
         try:
-            return parse_value(raw)
+            return parse_decimal(raw, places=4)
         except ValueError:
             raise ValidationError(_("giá trị “%(v)s” không phải là số (ví dụ 96,2).") % {"v": raw}) from None
 
@@ -222,9 +193,9 @@ class ObservationRowForm(StyledFormMixin, forms.Form):
                     "value",
                     _("giá trị %(v)s nằm ngoài khoảng %(lo)s–%(hi)s của số liệu “%(m)s”.")
                     % {
-                        "v": number_text(value),
-                        "lo": number_text(low) if low is not None else "…",
-                        "hi": number_text(high) if high is not None else "…",
+                        "v": decimal_text(value),
+                        "lo": decimal_text(low) if low is not None else "…",
+                        "hi": decimal_text(high) if high is not None else "…",
                         "m": measure.name,
                     },
                 )

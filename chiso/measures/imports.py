@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.audit import record_bulk_create, save_audited
+from chiso.core.numbers import decimal_text
 from chiso.core.vndates import short_date
-from chiso.measures.forms import ObservationRowForm, Resolver, number_text
+from chiso.measures.forms import ObservationRowForm, Resolver
 from chiso.measures.models import Observation
 from chiso.measures.tables import read_table
 
@@ -126,8 +127,8 @@ def import_observations(
                             "chọn “Thay thế số liệu đã có” (--replace) nếu muốn ghi đè."
                         )
                         % {
-                            "old": number_text(old.value),
-                            "new": number_text(data["value"]),
+                            "old": decimal_text(old.value),
+                            "new": decimal_text(data["value"]),
                             "u": data["unit_obj"].name,
                             "m": data["measure"].name,
                             "s": short_date(data["start"]),

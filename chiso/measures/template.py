@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from chiso.core.numbers import decimal_text
 from chiso.documents.model import Column, Row, Table
 from chiso.documents.xlsx_writer import xlsx_bytes
-from chiso.measures.forms import number_text
 from chiso.measures.models import Measure
 
 HEADERS = (
@@ -64,8 +64,8 @@ def template_bytes(measures: list[Measure]) -> bytes:
                     m.code,
                     m.name,
                     m.unit_label,
-                    f"{number_text(m.min_value) if m.min_value is not None else '…'}–"
-                    f"{number_text(m.max_value) if m.max_value is not None else '…'}",
+                    f"{decimal_text(m.min_value) if m.min_value is not None else '…'}–"
+                    f"{decimal_text(m.max_value) if m.max_value is not None else '…'}",
                 ]
             )
             for m in measures

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chiso.core.numbers import parse_decimal
 from chiso.core.text import nfc
 from chiso.core.vndates import short_date
 from chiso.frameworks.models import Criterion, FrameworkVersion
@@ -889,10 +890,9 @@ def clean_task_input(data: Mapping, *, plan, task=None, user=None, partial: bool
         value = None
         if raw_value:
             try:
-                value = Decimal(raw_value.replace(" ", "").replace(",", "."))
-                if not value.is_finite() or abs(value) >= Decimal("1e10"):
-                    raise InvalidOperation
-            except InvalidOperation:
+                # A point or a comma, spaces dropped; no thousands separator, no percent sign.
+                value = parse_decimal(raw_value.replace(" ", ""), grouping=False, percent=False)
+            except ValueError:
                 errors.add(
                     "target_value",
                     _("Chỉ tiêu đo được: giá trị: “%(v)s” không phải là số.") % {"v": raw_value},

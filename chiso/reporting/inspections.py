@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from chiso.core import audit
+from chiso.core.numbers import parse_decimal
 from chiso.core.text import nfc
 from chiso.core.vndates import short_date
 from chiso.plans.models import Plan
@@ -145,8 +146,8 @@ def propose_sample(
 
 def _clean_share(value) -> Decimal:
     try:
-        share = Decimal(str(value).replace(",", "."))
-    except Exception:
+        share = parse_decimal(value, grouping=False, percent=False, largest=None)
+    except ValueError:
         share = Decimal(-1)
     if not Decimal(0) < share <= Decimal(100):
         raise ValidationError({"min_share": [_("Tỷ lệ tối thiểu (%): phải lớn hơn 0 và không quá 100.")]})

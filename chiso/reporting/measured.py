@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from chiso.core import audit
 from chiso.core.models import AuditEntry
+from chiso.core.numbers import decimal_text
 from chiso.measures.evaluation import MET, NO_DATA, NOT_MET, Evaluation, evaluate_pairs, period_text
-from chiso.measures.forms import number_text
 from chiso.measures.matching import measures_for_plan
 from chiso.measures.models import Observation
 from chiso.reporting.models import ReportingRound, TaskProgress, UnitReport
@@ -132,7 +132,7 @@ def system_label(observation: Observation | None, value: Decimal | None, unit_la
     """ "Số liệu từ hệ thống: 96,2% (01/01–31/03/2026; Hệ thống một cửa điện tử)"."""
     if value is None:
         return ""
-    figure = number_text(value) + (
+    figure = decimal_text(value) + (
         unit_label if unit_label == "%" else f" {unit_label}" if unit_label else ""
     )
     if observation is None:

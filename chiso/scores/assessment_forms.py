@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chiso.core.forms import StyledFormMixin
+from chiso.core.forms import NUMBER, DecimalCommaField, StyledFormMixin
+from chiso.core.numbers import decimal_text
 from chiso.core.text import nfc
-from chiso.frameworks.forms import NUMBER, DecimalCommaField
 from chiso.frameworks.models import Criterion, FrameworkVersion
 from chiso.reporting.uploads import read_upload
 from chiso.units.models import Unit
@@ -32,12 +32,7 @@ def criterion_label(criterion: Criterion) -> str:
 
 def points_text(value: Decimal | None) -> str:
     """Decimal("7.50") → "7,5"; None → ""."""
-    if value is None:
-        return ""
-    value = value.normalize()
-    if value == value.to_integral():
-        value = value.quantize(Decimal(1))
-    return f"{value:f}".replace(".", ",")
+    return "" if value is None else decimal_text(value)
 
 
 def _points_field(label: str) -> DecimalCommaField:

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chiso.core.actors import is_system
+from chiso.core.forms import NUMBER, DecimalCommaField
+from chiso.core.numbers import decimal_text
 from chiso.core.text import fold
 from chiso.core.vndates import short_date
 from chiso.frameworks.catalog import national_framework, normalise_code
-from chiso.frameworks.forms import NUMBER, DecimalCommaField
 from chiso.frameworks.models import Criterion, CriterionLevel, Framework, FrameworkVersion
 from chiso.scores.models import Group, Source
 from chiso.units.models import DIVISION_LEVEL, Level, Unit, UnitKind
@@ -395,12 +396,12 @@ class ScoreRowForm(forms.Form):
             else _("điểm tổng %(f)s") % {"f": version.framework.short_name}
         )
         maximum = self.lookups.maximum(version, criterion)
-        shown = f"{value.normalize():f}".replace(".", ",")
+        shown = decimal_text(value)
         if value < 0:
             self.add_error(None, _("Điểm %(v)s âm: điểm của %(w)s không được âm.") % {"v": shown, "w": what})
         elif maximum is not None and value > maximum:
             self.add_error(
                 None,
                 _("Điểm %(v)s nằm ngoài khoảng 0–%(m)s của %(w)s.")
-                % {"v": shown, "m": f"{maximum.normalize():f}".replace(".", ","), "w": what},
+                % {"v": shown, "m": decimal_text(maximum), "w": what},
             )
