@@ -389,3 +389,21 @@ def test_load_scores_is_idempotent(db):
     report = load_scores(actor=system_actor())
     assert (report.created, report.updated, report.derived_created, report.derived_updated) == (0, 0, 0, 0)
     assert report.unchanged == 441
+
+
+def test_gap_analysis_command(gap_plan):
+    out = io.StringIO()
+    call_command("gap_analysis", "7/KH-UBND", "--issuer", "UBND tỉnh Tuyên Quang", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["plan"], data["scores_year"], data["derived"]) == ("7/KH-UBND", 2024, True)
+    first = data["criteria"][0]
+    assert {k: first[k] for k in ("framework", "code", "tasks", "progress_pct")} == {
+        "framework": "THU",
+        "code": "2",
+        "tasks": 1,
+        "progress_pct": 50.0,
+    }
+    assert first["flags"] == ["falling", "lowest_group", "below_mean"] and first["change"] == -1.0
+    with pytest.raises(CommandError) as excinfo:
+        call_command("gap_analysis", "99/KH-UBND", "--issuer", "UBND tỉnh Tuyên Quang")
+    assert excinfo.value.returncode == 2
