@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from chiso.plans.lookup import PlanLookupError, find_one_plan
 from chiso.scores.gaps import gap_analysis, gap_json
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         analyses = gap_analysis(plan)
         if not analyses:
             raise CommandError(
-                f"Kế hoạch {plan.number_symbol} chưa gắn với bộ chỉ số nào nên không phân tích được.",
+                _("Kế hoạch %(number)s chưa gắn với bộ chỉ số nào nên không phân tích được.")
+                % {"number": plan.number_symbol},
                 returncode=2,
             )
         self.stdout.write(json.dumps(gap_json(analyses), ensure_ascii=False, indent=2))

@@ -2,6 +2,7 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from chiso.frameworks.models import Framework
 from chiso.scores.analytics import results_json, unit_results
@@ -14,7 +15,7 @@ def _day(text: str) -> dt.date:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise CommandError(f"Ngày “{text}” không hợp lệ (dạng 31/12/2024 hoặc 2024-12-31).")
+    raise CommandError(_("Ngày “%(text)s” không hợp lệ (dạng 31/12/2024 hoặc 2024-12-31).") % {"text": text})
 
 
 class Command(BaseCommand):
@@ -36,11 +37,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         framework = Framework.objects.filter(code__iexact=options["framework"], owner__isnull=True).first()
         if framework is None:
-            raise CommandError(f"Không có bộ chỉ số “{options['framework']}”.", returncode=2)
+            raise CommandError(
+                _("Không có bộ chỉ số “%(code)s”.") % {"code": options["framework"]}, returncode=2
+            )
         results = unit_results(unit, framework, options["year"])
         if results is None:
-            when = f" năm {options['year']}" if options["year"] else ""
-            raise CommandError(
-                f"{unit.name} chưa có kết quả {framework.short_name}{when} trong chiso.", returncode=2
-            )
+            if options["year"]:
+                message = _("%(unit)s chưa có kết quả %(framework)s năm %(year)d trong chiso.")
+            else:
+                message = _("%(unit)s chưa có kết quả %(framework)s trong chiso.")
+            values = {"unit": unit.name, "framework": framework.short_name, "year": options["year"]}
+            raise CommandError(message % values, returncode=2)
         self.stdout.write(json.dumps(results_json(results), ensure_ascii=False, indent=2))
