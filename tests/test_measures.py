@@ -513,6 +513,31 @@ def test_import_a_valid_csv_and_xlsx(measures, commune, other_commune, officer):
     assert Observation.objects.get(unit=commune, measure__code="online_service_use").value == Decimal("88.5")
 
 
+def test_import_a_one_stop_export_with_its_own_column_names(measures, commune):
+    """Comma-separated with a title, a row number, "Đơn vị tính" (not the unit), a value column
+    named in a longer phrase, a numbering-only row and a number cell that is not grouped."""
+    data = "\n".join(
+        [
+            "KẾT QUẢ GIẢI QUYẾT HỒ SƠ, QUÝ I/2026",
+            "STT,Đơn vị,Chỉ tiêu,Đơn vị tính,Kỳ báo cáo,Tỷ lệ hồ sơ đúng hạn (%)",
+            f'1,{commune.code},on_time_dossiers,%,Quý I/2026,"96,2"',
+            "2,,,,,",
+        ]
+    ).encode("utf-8")
+    result = import_file("mot-cua.csv", data, None, system_actor())
+    assert result.ok and result.rows == 1, [e.message() for e in result.errors]
+    assert Observation.objects.get(unit=commune).value == Decimal("96.2")
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Mã đơn vị", "Mã số liệu", "Kỳ số liệu", "Giá trị"])
+    book.active.append([commune.code, "satisfaction_rate", "Quý I/2026", 12.345])  # not 12345
+    out = io.BytesIO()
+    book.save(out)
+    assert import_file("so.xlsx", out.getvalue(), None, system_actor()).ok
+    assert Observation.objects.get(unit=commune, measure__code="satisfaction_rate").value == Decimal("12.345")
+
+
 def test_each_kind_of_bad_row_is_refused_and_nothing_is_saved(measures, commune, ha_giang_old):
     observe(measures["on_time_dossiers"], commune, "2025-10-01", "2025-12-31", "97")
     code = commune.code

@@ -4,14 +4,20 @@ Used by every import of tabular data (scores, criteria sets, measures):
 
 * `read_sheets(data, filename)` gives each sheet's non-empty rows with the row number the
   spreadsheet shows (1-based, blank rows counted), cells as text, int, float, date or None.
-  A .csv is one sheet; its delimiter (comma, semicolon, tab) is sniffed, its encoding is UTF-8
-  (with or without BOM), UTF-16 with BOM or Windows-1258. An .xlsx is checked before it is opened
-  (member count, unpacked size, compression ratio, no DTD), and read in read-only mode, values
-  only (formulas give their cached results).
-* `find_header(sheets, columns)` picks the sheet and row (among the first ten) whose cells name
-  the most known columns. A header cell names a column by its stable key in parentheses
-  ("Mã đơn vị (unit_code)"), by the key alone, or by one of its Vietnamese or English names,
-  compared folded (lower case, accents stripped) and without punctuation; column order is free.
+  A .csv is one sheet; its encoding is UTF-8 (with or without BOM), UTF-16 with BOM or
+  Windows-1258; its delimiter (semicolon, comma, tab) is the one whose header row names the most
+  of the import's columns when they are given, else the sniffed one. An .xlsx is checked before it
+  is opened (member count, unpacked size, compression ratio, no DTD), and read in read-only mode
+  (formulas give their cached results); a number cell formatted as a percentage is a
+  `PercentCell` (shows 96,2%, holds 0.962).
+* `find_header(sheets, columns)` picks the sheet and row (among the first fifteen: titles may
+  stand above the header) whose cells name the most known columns. A header cell names a column
+  by its stable key in parentheses ("Mã đơn vị (unit_code)"), by the key alone, or by one of its
+  Vietnamese or English names, compared folded (lower case, accents stripped) and without
+  punctuation; column order is free. A `loose` column is also named by a cell holding one of its
+  names (longer than three letters) among other words ("Tỷ lệ đúng hạn (%)" → "tỷ lệ").
+* `read_rows` / `read_records` give every row below the header by column key, as the cells are
+  (a `percent` column reads a percentage cell as the number it shows: 96.2) or as form text.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
@@ -33,9 +40,10 @@ from chiso.documents.errors import CorruptDocument, DocumentImportError, Unsuppo
 from chiso.documents.limits import DEFAULT_LIMITS, Limits
 from chiso.documents.readers.text import decode
 
-Cell = str | int | float | dt.date | None
+Cell = str | int | float | Decimal | dt.date | None
 MAX_ROWS = 100_000
-HEADER_SCAN = 10
+HEADER_SCAN = 15
+DELIMITERS = (";", ",", "\t")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _KEY = re.compile(r"\(([a-z][a-z0-9_]*)\)\s*$")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -55,6 +63,14 @@ class RowError:
         return _("Dòng %(n)s: %(m)s") % {"n": self.row, "m": self.message} if self.row else self.message
 
 
+class PercentCell(float):
+    """A number cell an .xlsx formats as a percentage: the float it holds (0.962 for 96,2%)."""
+
+    def shown(self) -> Decimal:
+        """The number the spreadsheet shows: 0.962 → 96.2."""
+        return (Decimal(str(float(self))) * 100).normalize()
+
+
 @dataclass
 class Sheet:
     name: str
@@ -69,6 +85,8 @@ class ColumnSpec:
     title: str
     aliases: Sequence[str] = ()
     required: bool = False
+    loose: bool = False  # also named by a header holding one of its names among other words
+    percent: bool = False  # a percentage cell reads as the number it shows (0.962 → 96.2)
 
 
 @dataclass
@@ -119,7 +137,10 @@ def _check_zip(data: bytes, limits: Limits) -> None:
                         )
 
 
-def _xlsx_cell(value) -> Cell:
+def _xlsx_cell(cell) -> Cell:
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return PercentCell(value)
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     if isinstance(value, bool):
@@ -142,8 +163,8 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[Sheet]:
     try:
         for worksheet in book.worksheets:
             sheet = Sheet(worksheet.title)
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                cells = [_xlsx_cell(v) for v in values]
+            for number, row in enumerate(worksheet.iter_rows(), start=1):
+                cells = [_xlsx_cell(c) for c in row]
                 while cells and _blank(cells[-1]):
                     cells.pop()
                 if cells:
@@ -160,18 +181,34 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[Sheet]:
     return sheets
 
 
-def _read_csv(data: bytes, limits: Limits) -> list[Sheet]:
+def _delimiter(text: str, columns: Sequence[ColumnSpec]) -> str:
+    """The sniffed delimiter, unless another one makes a header row name more of the columns."""
+    try:
+        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        sniffed = ","
+    if not columns:
+        return sniffed
+    best, best_score = sniffed, 0
+    for delimiter in (sniffed, *(d for d in DELIMITERS if d != sniffed)):
+        sheet = Sheet("csv")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for number, values in enumerate(reader, start=1):
+            if number > HEADER_SCAN:
+                break
+            sheet.rows.append((number, [v.strip() or None for v in values]))
+        header = find_header([sheet], columns)
+        if header is not None and len(header.columns) > best_score:
+            best, best_score = delimiter, len(header.columns)
+    return best
+
+
+def _read_csv(data: bytes, limits: Limits, columns: Sequence[ColumnSpec] = ()) -> list[Sheet]:
     if len(data) > limits.max_text_bytes:
         raise DocumentImportError(_("Tệp .csv quá lớn."), code="too_large")
     text = decode(data)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
     sheet = Sheet("csv")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, columns))
     for number, values in enumerate(reader, start=1):
         cells: list[Cell] = [v.strip() or None for v in values]
         while cells and _blank(cells[-1]):
@@ -185,8 +222,11 @@ def _read_csv(data: bytes, limits: Limits) -> list[Sheet]:
     return [sheet]
 
 
-def read_sheets(data: bytes, filename: str = "", limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
-    """The sheets of an .xlsx or .csv file (told by content; the name breaks ties)."""
+def read_sheets(
+    data: bytes, filename: str = "", limits: Limits = DEFAULT_LIMITS, columns: Sequence[ColumnSpec] = ()
+) -> list[Sheet]:
+    """The sheets of an .xlsx or .csv file (told by content; the name breaks ties); `columns`: the
+    import's, to choose a .csv's delimiter by its header."""
     if not data or not data.strip():
         raise DocumentImportError(_("Tệp rỗng, không có dữ liệu."), code="empty")
     if len(data) > limits.max_bytes:
@@ -202,7 +242,7 @@ def read_sheets(data: bytes, filename: str = "", limits: Limits = DEFAULT_LIMITS
         raise UnsupportedFormat(
             _("Định dạng tệp “%(ext)s” không được hỗ trợ; hãy dùng .xlsx hoặc .csv.") % {"ext": extension}
         )
-    return _read_csv(data, limits)
+    return _read_csv(data, limits, columns)
 
 
 def _words(text: str) -> str:
@@ -221,11 +261,18 @@ def column_key(header: Cell, columns: Sequence[ColumnSpec]) -> str | None:
     folded = _words(text)
     bare = _words(_KEY.sub("", text.lower()))
     for spec in columns:
-        names = {_words(spec.key.replace("_", " ")), _words(spec.title), _words(_KEY.sub("", spec.title))}
-        names |= {_words(alias) for alias in spec.aliases}
-        if folded in names or bare in names:
+        if folded in _names(spec) or bare in _names(spec):
+            return spec.key
+    for spec in columns:
+        if spec.loose and any(len(name) > 3 and f" {name} " in f" {folded} " for name in _names(spec)):
             return spec.key
     return None
+
+
+def _names(spec: ColumnSpec) -> list[str]:
+    """The folded names of a column: its key, its title (with and without the key), its aliases."""
+    names = [_words(spec.key.replace("_", " ")), _words(spec.title), _words(_KEY.sub("", spec.title))]
+    return names + [_words(alias) for alias in spec.aliases]
 
 
 def find_header(sheets: Sequence[Sheet], columns: Sequence[ColumnSpec]) -> Header | None:
@@ -253,14 +300,15 @@ def missing_columns(header: Header, columns: Sequence[ColumnSpec]) -> list[Colum
     return [spec for spec in columns if spec.required and spec.key not in header.columns]
 
 
-def read_records(
+def read_rows(
     data: bytes, filename: str, columns: Sequence[ColumnSpec], any_of: Sequence[Sequence[str]] = ()
-) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """(row number, {column key: cell text}) for every row below the header, or the file's errors:
+) -> tuple[list[tuple[int, dict[str, Cell]]], list[RowError]]:
+    """(row number, {column key: cell}) for every row below the header, or the file's errors:
     unreadable, no header, required columns missing (`any_of`: groups of keys of which one is
-    enough, such as a unit's code or name)."""
+    enough, such as a unit's code or name). A `percent` column's percentage cells are read as the
+    numbers they show (Decimal)."""
     try:
-        sheets = read_sheets(data, filename)
+        sheets = read_sheets(data, filename, columns=columns)
     except DocumentImportError as exc:
         return [], [RowError(None, exc.message)]
     header = find_header(sheets, columns)
@@ -275,11 +323,26 @@ def read_records(
     missing += [spec.title for spec in missing_columns(header, columns)]
     if missing:
         return [], [RowError(header.row_number, _("Thiếu cột: %(cols)s.") % {"cols": "; ".join(missing)})]
-    records = [
-        (number, {key: cell_text(value) for key, value in header.record(cells).items()})
-        for number, cells in header.data_rows()
-    ]
-    return records, []
+    percent = {spec.key for spec in columns if spec.percent}
+    rows = []
+    for number, cells in header.data_rows():
+        record = header.record(cells)
+        for key in percent:
+            value = record.get(key)
+            if isinstance(value, PercentCell):
+                record[key] = value.shown()
+        rows.append((number, record))
+    return rows, []
+
+
+def read_records(
+    data: bytes, filename: str, columns: Sequence[ColumnSpec], any_of: Sequence[Sequence[str]] = ()
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """`read_rows` with every cell as the text a form field reads (`cell_text`)."""
+    rows, errors = read_rows(data, filename, columns, any_of)
+    return [
+        (number, {key: cell_text(value) for key, value in record.items()}) for number, record in rows
+    ], errors
 
 
 def cell_text(value: Cell) -> str:
@@ -290,6 +353,8 @@ def cell_text(value: Cell) -> str:
         if value.is_integer():
             return str(int(value))
         return format(value, ".12g")
+    if isinstance(value, Decimal):
+        return f"{value:f}"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()

@@ -1,5 +1,14 @@
 """Importing observations: rows of a .csv/.xlsx file, or items posted to the API.
 
+A file is read by `chiso.documents.sheets` with the columns of `COLUMNS`: the one-stop-shop
+systems export tables with a title above the header and their own column names, so the header
+is found by meaning among the first rows, a column is also recognised by one of its names among
+other words ("Tỷ lệ hồ sơ đúng hạn (%)" is the value), "Đơn vị tính" is not the unit, and the
+.csv separator is the one whose header names the most columns. An Excel cell formatted as a
+percentage (shows 96,2%, holds 0.962) is read as 96.2; a number cell as the number it holds
+(1.234 stays 1.234: only typed text groups thousands). Rows with nothing in the known columns
+are left out; at most `MAX_ROWS` rows.
+
 Rules:
 
 - every row goes through `ObservationRowForm` (unit, measure, period, value and range checks);
@@ -23,11 +32,38 @@ from django.utils.translation import gettext as _
 from chiso.core.audit import record_bulk_create, save_audited
 from chiso.core.numbers import decimal_text
 from chiso.core.vndates import short_date
+from chiso.documents.sheets import ColumnSpec, cell_text, read_rows
 from chiso.measures.forms import ObservationRowForm, Resolver
 from chiso.measures.models import Observation
-from chiso.measures.tables import read_table
 
 AUDIT_NOTE = "import_measures"
+MAX_ROWS = 20000
+IGNORED = "ignored"
+
+
+def _column(key: str, title: str, *aliases: str, percent: bool = False) -> ColumnSpec:
+    return ColumnSpec(key, title, aliases, loose=True, percent=percent)
+
+
+COLUMNS = [
+    _column("unit", "Mã đơn vị", "đơn vị", "cơ quan", "địa phương", "unit code", "unit"),
+    _column("unit_name", "Tên đơn vị", "tên cơ quan"),
+    _column("measure", "Mã số liệu", "số liệu", "chỉ tiêu", "mã chỉ tiêu", "measure code", "measure"),
+    _column("measure_name", "Tên số liệu", "tên chỉ tiêu"),
+    _column("period_start", "Từ ngày", "ngày bắt đầu", "bắt đầu", "start"),
+    _column("period_end", "Đến ngày", "ngày kết thúc", "kết thúc", "end"),
+    _column("period", "Kỳ số liệu", "kỳ báo cáo", "kỳ", "thời gian", "giai đoạn"),
+    _column("value", "Giá trị", "tỷ lệ", "kết quả", percent=True),
+    _column("source", "Nguồn", "nguồn số liệu"),
+    _column("note", "Ghi chú"),
+    # Read and dropped: "Đơn vị tính" is not the unit, a row number is not a value.
+    ColumnSpec(IGNORED, "Đơn vị tính", ("đvt", "stt", "tt", "số thứ tự")),
+]
+ANY_OF = [("unit", "unit_name"), ("measure", "measure_name")]
+
+
+class TableError(ValueError):
+    """The file cannot be read as an observations table (the message is for the user)."""
 
 
 @dataclass
@@ -178,7 +214,25 @@ def _existing(keys: Mapping[tuple, int]) -> dict[tuple, Observation]:
     return {key: o for o in found if (key := (o.unit_id, o.measure_id, o.period_start, o.period_end)) in keys}
 
 
+def read_file(name: str, data: bytes) -> list[tuple[int, dict]]:
+    """The rows of an uploaded .csv/.xlsx by field: the value as the cell holds it, the rest as
+    text; `TableError` when the file cannot be read as an observations table."""
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise TableError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+    records, errors = read_rows(data, name, COLUMNS, any_of=ANY_OF)
+    if errors:
+        raise TableError(" ".join(str(e) for e in errors))
+    rows = []
+    for number, record in records:
+        record.pop(IGNORED, None)
+        values = {key: value if key == "value" else cell_text(value) for key, value in record.items()}
+        if any(value not in (None, "") for value in values.values()):
+            rows.append((number, values))
+    if len(rows) > MAX_ROWS:
+        raise TableError(_("Tệp có quá %(n)d dòng số liệu; hãy chia thành nhiều tệp.") % {"n": MAX_ROWS})
+    return rows
+
+
 def import_file(name: str, data: bytes, user, actor, replace: bool = False) -> ImportResult:
     """Import an uploaded .csv/.xlsx (raises `TableError` when the file cannot be read as a table)."""
-    table = read_table(name, data)
-    return import_observations(table.rows, user, actor, replace=replace)
+    return import_observations(read_file(name, data), user, actor, replace=replace)

@@ -1,4 +1,4 @@
-"""The import template of observations (.xlsx): what `chiso.measures.tables` reads, with examples."""
+"""The import template of observations (.xlsx): the columns `chiso.measures.imports` reads, with examples."""
 
 from __future__ import annotations
 

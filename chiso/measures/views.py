@@ -10,9 +10,8 @@ from django.shortcuts import redirect
 
 from chiso.core.htmx import render_page
 from chiso.measures.forms import UploadForm
-from chiso.measures.imports import import_file
+from chiso.measures.imports import TableError, import_file
 from chiso.measures.models import Measure, Observation
-from chiso.measures.tables import TableError
 from chiso.measures.template import template_bytes
 from chiso.units.scope import EDIT, unit_scope
 

@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from chiso.core.actors import system_actor
-from chiso.measures.imports import import_file
-from chiso.measures.tables import TableError
+from chiso.measures.imports import TableError, import_file
 
 REJECTED = 2
 
