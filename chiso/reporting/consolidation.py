@@ -9,7 +9,11 @@ computed from, so it can be traced back. A task whose measurable target names a 
 evaluated on the system's figures for every unit it is assigned to (met, not met, no data; see
 `chiso.reporting.measured`), approved report or not: `TaskLine.evaluation`.
 
-`consolidate` runs a fixed number of queries whatever the number of units and tasks.
+A unit that reports on its own implementing plan counts, for an upper task it broke down, with
+the status and value rolled up from its child tasks (`chiso.reporting.rollup`, rules 2 and 3);
+its entry keeps the child rows (`UnitEntry.children`) and all their ids.
+
+`consolidate` runs a fixed number of queries whatever the number of units, tasks and child tasks.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from chiso.reporting.models import (
     UnitReport,
 )
 from chiso.reporting.monitoring import task_dimensions
+from chiso.reporting.rollup import NO_DATA, load_lower_plans, roll_up_status, roll_up_value
 from chiso.reporting.status import Timeliness, classify, percent
 from chiso.units.models import Unit
 
@@ -64,8 +69,24 @@ def meets(task: Task, value: Decimal | None) -> bool | None:
 
 
 @dataclass
+class ChildEntry:
+    """What a unit's approved report says about one child task (of its own plan) of an upper task."""
+
+    task: Task
+    progress_id: int
+    status: str
+    achieved_value: Decimal | None
+    work_done: str
+    evidence_count: int
+
+    @property
+    def status_label(self) -> str:
+        return str(TaskStatus(self.status).label)
+
+
+@dataclass
 class UnitEntry:
-    """What one unit's approved report says about one task."""
+    """What one unit's approved report says about one task (directly, or through its child tasks)."""
 
     unit: Unit
     report_id: int
@@ -76,10 +97,20 @@ class UnitEntry:
     evidence_count: int
     meets_target: bool | None
     evaluation: Evaluation | None = None
+    children: list[ChildEntry] = field(default_factory=list)
+    progress_ids: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.progress_ids:
+            self.progress_ids = [self.progress_id]
 
     @property
     def status_label(self) -> str:
         return str(TaskStatus(self.status).label)
+
+    @property
+    def via_lower_plan(self) -> bool:
+        return bool(self.children)
 
 
 @dataclass
@@ -151,7 +182,7 @@ class TaskLine:
 
     @property
     def source_progress_ids(self) -> list[int]:
-        return [e.progress_id for e in self.entries]
+        return [pid for e in self.entries for pid in e.progress_ids]
 
     @property
     def source_report_ids(self) -> list[int]:
@@ -281,6 +312,40 @@ class Consolidation:
         return sum(d.applicable for d in self.dimensions)
 
 
+def _rolled_entry(
+    unit: Unit, task: Task, children: list[Task], progress: dict, evidence: dict
+) -> UnitEntry | None:
+    """The unit's entry for an upper task from its approved child rows; None without any."""
+    kids: list[ChildEntry] = []
+    report_id = None
+    for child in children:
+        row = progress.get((unit.id, child.pk))
+        if row is None:
+            continue
+        pk, report_id, status, value, work_done = row
+        kids.append(ChildEntry(child, pk, status, plain(value), work_done, evidence.get(pk, 0)))
+    if not kids or report_id is None:
+        return None
+    status = roll_up_status([k.status for k in kids] + [None] * (len(children) - len(kids)))
+    if status == NO_DATA:
+        return None
+    value = roll_up_value(task, [(k.task, k.achieved_value) for k in kids])
+    return UnitEntry(
+        unit=unit,
+        report_id=report_id,
+        progress_id=kids[0].progress_id,
+        status=status,
+        achieved_value=value,
+        work_done="\n".join(
+            f"{k.task.number}: {k.work_done}" if k.task.number else k.work_done for k in kids if k.work_done
+        ),
+        evidence_count=sum(k.evidence_count for k in kids),
+        meets_target=meets(task, value),
+        children=kids,
+        progress_ids=[k.progress_id for k in kids],
+    )
+
+
 def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidation:
     today = today or timezone.localdate()
     expectation = expected_for_round(rnd)
@@ -288,9 +353,17 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
     reports = {
         r.unit_id: r
         for r in UnitReport.objects.filter(round=rnd).only(
-            "id", "unit_id", "state", "first_submitted_at", "results", "shortcomings", "proposals"
+            "id",
+            "unit_id",
+            "state",
+            "first_submitted_at",
+            "results",
+            "shortcomings",
+            "proposals",
+            "lower_plan_id",
         )
     }
+    lower = load_lower_plans(rnd.plan, {unit_id: r.lower_plan_id for unit_id, r in reports.items()})
     extensions = dict(RoundExtension.objects.filter(round=rnd).values_list("unit_id", "due_on"))
     evidence = dict(
         Evidence.objects.filter(progress__report__round=rnd, progress__report__state=ReportState.APPROVED)
@@ -341,25 +414,35 @@ def consolidate(rnd: ReportingRound, today: dt.date | None = None) -> Consolidat
         )
         for unit in line.expected_units:
             unit_id = unit.id
-            row = progress.get((unit_id, task_id))
-            if row is None:
-                line.not_reported.append(unit)
-                continue
-            pk, report_id, status, value, work_done = row
-            value = plain(value)
-            line.entries.append(
-                UnitEntry(
-                    unit=unit,
-                    report_id=report_id,
-                    progress_id=pk,
-                    status=status,
-                    achieved_value=value,
-                    work_done=work_done,
-                    evidence_count=evidence.get(pk, 0),
-                    meets_target=meets(task, value),
-                    evaluation=evaluations.get((unit_id, task_id)),
+            children = lower.children_of(unit_id, task_id) if lower.via(unit_id) else None
+            if children:
+                entry = _rolled_entry(unit, task, children, progress, evidence)
+                if entry is None:
+                    line.not_reported.append(unit)
+                    continue
+                entry.evaluation = evaluations.get((unit_id, task_id))
+                line.entries.append(entry)
+                status = entry.status
+            else:
+                row = progress.get((unit_id, task_id))
+                if row is None:
+                    line.not_reported.append(unit)
+                    continue
+                pk, report_id, status, value, work_done = row
+                value = plain(value)
+                line.entries.append(
+                    UnitEntry(
+                        unit=unit,
+                        report_id=report_id,
+                        progress_id=pk,
+                        status=status,
+                        achieved_value=value,
+                        work_done=work_done,
+                        evidence_count=evidence.get(pk, 0),
+                        meets_target=meets(task, value),
+                        evaluation=evaluations.get((unit_id, task_id)),
+                    )
                 )
-            )
             summary = summaries[unit_id]
             if status == TaskStatus.DONE:
                 summary.done += 1

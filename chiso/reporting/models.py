@@ -5,7 +5,10 @@ A plan's reporting rounds (`ReportingRound`) each have a data cut-off window, an
 on-time due date for the units, later due dates for the coordinator and the upper level, an
 optional grace period and a lock date; the coordinator may grant a unit more time
 (`RoundExtension`). For each round every assigned unit fills one `UnitReport`: a `TaskProgress`
-per task assigned to it, with `Evidence`, plus the narrative parts. Reports go draft → submitted →
+per task assigned to it, with `Evidence`, plus the narrative parts. A unit that has issued its own
+plan implementing the round's plan reports on that plan's tasks (`UnitReport.lower_plan`; the rule
+is in `chiso.reporting.rollup`), and a round of that lower plan can feed the round above
+(`ReportingRound.upper_round`). Reports go draft → submitted →
 returned → submitted → approved; each submission is kept as a `ReportVersion` snapshot.
 
 Every change goes through `chiso.reporting.services` (validated, permission-checked, audited, with
@@ -77,6 +80,18 @@ class ReportingRound(BaseModel):
         _("hạn cơ quan điều phối tổng hợp"), help_text=_("Hạn tổng hợp, báo cáo lãnh đạo.")
     )
     upper_due_on = models.DateField(_("hạn báo cáo cấp trên"), null=True, blank=True)
+    upper_round = models.ForeignKey(
+        "self",
+        verbose_name=_("kỳ báo cáo của kế hoạch cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lower_rounds",
+        help_text=_(
+            "Kỳ báo cáo của kế hoạch cấp trên mà kỳ này tổng hợp lên: báo cáo của đơn vị trong kỳ cấp trên "
+            "được điền sẵn từ các báo cáo đã duyệt của kỳ này."
+        ),
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
@@ -158,6 +173,18 @@ class UnitReport(BaseModel):
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reports")
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="unit_reports"
+    )
+    lower_plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("kế hoạch thực hiện của đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Khi đơn vị đã ban hành kế hoạch thực hiện kế hoạch của kỳ báo cáo, báo cáo theo các nhiệm vụ "
+            "của kế hoạch đó."
+        ),
     )
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT

@@ -13,10 +13,14 @@ Rules (plain functions, see `chiso.reporting.status` for timeliness and lights):
   done or not applicable this period;
 - a pair whose task's measurable target names a measure is also evaluated on the system's
   figures over the round's cut-off window (met, not met, no data: `chiso.reporting.measured`),
-  whatever the unit reported.
+  whatever the unit reported;
+- a unit reporting on its own implementing plan (`chiso.reporting.rollup`) has, for an upper task
+  it broke down, the status rolled up from its child tasks: each child's effective status by the
+  rules above (its own due date), combined by `rollup.roll_up_status`, then the upper task's due
+  date as for any pair. The children's statuses are kept for the drill-down.
 
-`round_monitoring` runs a fixed number of queries whatever the number of units and tasks (two
-of them for the measurable targets).
+`round_monitoring` runs a fixed number of queries whatever the number of units, tasks and child
+tasks (two of them for the measurable targets, two for the lower plans).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from chiso.reporting.models import (
     TaskStatus,
     UnitReport,
 )
+from chiso.reporting.rollup import LowerPlans, load_lower_plans, roll_up_status
 from chiso.reporting.status import Light, Timeliness, classify, dimension_light, percent, unit_due, unit_light
 from chiso.units.models import Unit
 
@@ -114,6 +119,8 @@ class UnitRow:
     light: str = Light.GREY
     reasons: list[str] = field(default_factory=list)
     initiatives: int = 0
+    via_lower_plan: bool = False
+    lower_plan_label: str = ""
 
     @property
     def timeliness_label(self) -> str:
@@ -189,6 +196,20 @@ class OverdueItem:
 
 
 @dataclass
+class TaskNode:
+    """An upper task of one unit with its effective status and, through the unit's lower plan,
+    its child tasks with theirs."""
+
+    task: Task
+    status: str
+    children: list[tuple[Task, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(PAIR_LABELS[self.status])
+
+
+@dataclass
 class RoundMonitoring:
     round: ReportingRound
     today: dt.date
@@ -202,10 +223,27 @@ class RoundMonitoring:
     dimension_of_task: dict[int, str]
     parents: dict[int, Unit]
     evaluations: dict[tuple[int, int], Evaluation] = field(default_factory=dict)
+    lower: LowerPlans = field(default_factory=LowerPlans)
+    child_status: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def tasks(self) -> list[Task]:
         return self.expectation.tasks
+
+    def unit_tasks(self, unit_id: int) -> list[TaskNode]:
+        """The unit's upper tasks in plan order, each with its child tasks (drill-down, `chiso monitor`)."""
+        entry = self.expectation.units.get(unit_id)
+        if entry is None:
+            return []
+        tasks = self.expectation.task_by_id
+        return [
+            TaskNode(
+                tasks[task_id],
+                self.pair_status[(unit_id, task_id)],
+                [(c, self.child_status[(unit_id, c.pk)]) for c in self.lower.children_of(unit_id, task_id)],
+            )
+            for task_id in entry.task_ids
+        ]
 
     @property
     def chase(self) -> list[UnitRow]:
@@ -331,9 +369,10 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
     reports = {
         row["unit_id"]: row
         for row in UnitReport.objects.filter(round=rnd).values(
-            "id", "unit_id", "state", "first_submitted_at", "submitted_at"
+            "id", "unit_id", "state", "first_submitted_at", "submitted_at", "lower_plan_id"
         )
     }
+    lower = load_lower_plans(plan, {unit_id: row["lower_plan_id"] for unit_id, row in reports.items()})
     approved: dict[tuple[int, int], str] = {
         (unit_id, task_id): status
         for unit_id, task_id, status in TaskProgress.objects.filter(
@@ -358,6 +397,12 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
         task_id: task.due_on is not None and task.due_on <= as_of and task.due_on < today
         for task_id, task in tasks.items()
     }
+    child_overdue = {
+        child.pk: child.due_on is not None and child.due_on <= as_of and child.due_on < today
+        for children in lower.children.values()
+        for child in children
+    }
+    child_status: dict[tuple[int, int], str] = {}
     totals = Totals()
     overall: dict[str, int] = dict.fromkeys(PAIR_STATUSES, 0)
     by_dimension: dict[str, dict[str, int]] = {d.key: dict.fromkeys(PAIR_STATUSES, 0) for d in dimensions}
@@ -368,8 +413,20 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
         extension = extensions.get(unit_id)
         timeliness = classify(rnd, report["first_submitted_at"] if report else None, extension, today)
         tally = dict.fromkeys(PAIR_STATUSES, 0)
+        via = lower.via(unit_id)
         for task_id in entry.task_ids:
-            status = effective_status(approved.get((unit_id, task_id)), date_overdue[task_id])
+            children = lower.children_of(unit_id, task_id) if via else None
+            if children:
+                kids = []
+                for child in children:
+                    child_id = child.pk
+                    kid = effective_status(approved.get((unit_id, child_id)), child_overdue[child_id])
+                    child_status[(unit_id, child_id)] = kid
+                    kids.append(kid)
+                combined = roll_up_status(kids)
+                status = effective_status(None if combined == NO_DATA else combined, date_overdue[task_id])
+            else:
+                status = effective_status(approved.get((unit_id, task_id)), date_overdue[task_id])
             statuses[(unit_id, task_id)] = status
             tally[status] += 1
             by_dimension[dimension_of_task[task_id]][status] += 1
@@ -392,6 +449,8 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
             light=light,
             reasons=reasons,
             initiatives=initiatives.get(unit_id, 0),
+            via_lower_plan=via,
+            lower_plan_label=lower.plan_label(unit_id) if via else "",
         )
         rows.append(row)
         totals.expected += 1
@@ -419,6 +478,8 @@ def round_monitoring(rnd: ReportingRound, today: dt.date | None = None) -> Round
         dimension_of_task=dimension_of_task,
         parents=parents,
         evaluations=round_evaluations(rnd, expectation.tasks, pairs),
+        lower=lower,
+        child_status=child_status,
     )
 
 

@@ -49,9 +49,11 @@ from chiso.reporting.models import (
     TaskStatus,
     UnitReport,
 )
+from chiso.reporting.rollup import lower_plan_for, report_lines
 from chiso.reporting.rounds import RoundSpec
 from chiso.reporting.status import unit_lock
 from chiso.reporting.uploads import CheckedFile, read_upload
+from chiso.reporting.upward import prefill_from_lower_round
 from chiso.units.models import Membership, Role, Unit
 from chiso.units.scope import COORDINATE, EDIT, VIEW, can
 
@@ -204,6 +206,7 @@ def clean_round_input(data: Mapping, plan: Plan, rnd: ReportingRound | None = No
             _("%(f)s: nằm ngoài thời kỳ của kế hoạch (%(p)s).")
             % {"f": label(ReportingRound, "period_end"), "p": plan.period_label},
         )
+    values["upper_round"] = _clean_upper_round(data, plan, rnd, values, errors)
     dates = [v[n] for n in ("due_on", "coordinator_due_on", "upper_due_on") if v.get(n)]
     if dates:
         work = load_calendar(min(dates), max(dates) + dt.timedelta(days=30))
@@ -221,6 +224,50 @@ def clean_round_input(data: Mapping, plan: Plan, rnd: ReportingRound | None = No
                 )
     errors.raise_if_any()
     return values
+
+
+def _clean_upper_round(
+    data: Mapping, plan: Plan, rnd: ReportingRound | None, values: dict, errors: Errors
+) -> ReportingRound | None:
+    """The round of the upper plan this round feeds: the lower units report, and the unit
+    consolidates, before its own report is due upward (`chiso.reporting.rollup`, rule 4)."""
+    raw = get_value(data, "upper_round", rnd.upper_round if rnd else None)
+    if raw in (None, ""):
+        return None
+    field = label(ReportingRound, "upper_round")
+    upper = raw if isinstance(raw, ReportingRound) else None
+    if upper is None and str(raw).isdigit():
+        upper = ReportingRound.objects.filter(pk=int(raw)).first()
+    if upper is None or not plan.upper_plan_id or upper.plan_id != plan.upper_plan_id:
+        errors.add(
+            "upper_round",
+            _("%(f)s: “%(v)s” không phải là kỳ báo cáo của kế hoạch cấp trên mà kế hoạch này thực hiện.")
+            % {"f": field, "v": raw},
+        )
+        return None
+    for name, strict in (("due_on", True), ("coordinator_due_on", False)):
+        day = values.get(name)
+        if day is None or name in errors.errors:
+            continue
+        if day > upper.due_on or (strict and day == upper.due_on):
+            message = (
+                _("%(f)s (%(d)s) phải trước hạn báo cáo của đơn vị lên cấp trên (%(u)s, kỳ “%(r)s”).")
+                if strict
+                else _(
+                    "%(f)s (%(d)s) không được sau hạn báo cáo của đơn vị lên cấp trên (%(u)s, kỳ “%(r)s”)."
+                )
+            )
+            errors.add(
+                name,
+                message
+                % {
+                    "f": label(ReportingRound, name),
+                    "d": short_date(day),
+                    "u": short_date(upper.due_on),
+                    "r": upper.title,
+                },
+            )
+    return upper
 
 
 def _require_reportable(plan: Plan) -> None:
@@ -436,13 +483,19 @@ def open_report(actor, rnd: ReportingRound, unit: Unit, now: dt.datetime | None 
                 ]
             }
         )
+    # A unit with its own plan in force implementing the round's plan reports on that plan's tasks.
+    lower = lower_plan_for(rnd.plan, unit.pk)
+    if lower is not None:
+        lower_tasks = list(lower.tasks.order_by("position", "id").only("id", "parent_task_id", "position"))
+        lines = [(t, lead) for t, lead, _up in report_lines(entry.task_ids, entry.lead_task_ids, lower_tasks)]
+    else:
+        lines = [(task_id, task_id in entry.lead_task_ids) for task_id in entry.task_ids]
     try:
         with transaction.atomic():
-            report = UnitReport(round=rnd, unit=unit)
+            report = UnitReport(round=rnd, unit=unit, lower_plan=lower)
             audit.save_audited(report, actor, note=_("Tạo báo cáo"))
             TaskProgress.objects.bulk_create(
-                TaskProgress(report=report, task_id=task_id, is_lead=task_id in entry.lead_task_ids)
-                for task_id in entry.task_ids
+                TaskProgress(report=report, task_id=task_id, is_lead=lead) for task_id, lead in lines
             )
             ReportEvent.objects.create(
                 report=report, action=ReportEvent.Action.CREATE, at=_now(now), actor=_actor(actor)
@@ -450,6 +503,7 @@ def open_report(actor, rnd: ReportingRound, unit: Unit, now: dt.datetime | None 
     except IntegrityError:
         return UnitReport.objects.get(round=rnd, unit=unit)
     prefill_report(report, actor)
+    prefill_from_lower_round(report, actor)
     return report
 
 
