@@ -10,10 +10,14 @@ import ast
 import gettext
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from chiso.units.models import Role
+from tests.conftest import make_user
 
 LOCALE = Path(settings.BASE_DIR) / "chiso" / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE / "django.po"
@@ -245,3 +249,72 @@ def test_a_plan_page_in_english_says_plan_no(client):
     plan = Plan.objects.get(number="154", symbol="KH-UBND")
     content = page(client, f"/plans/{plan.pk}/")
     assert "Plan No. 154/KH-UBND" in content or "Plan no. 154/KH-UBND" in content
+
+
+# Letters only Vietnamese uses; an English heading with one of them was left untranslated.
+VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+FRAME_TAGS = {"nav", "h1", "h2", "h3", "h4", "th", "label", "button", "legend", "caption"}
+VOID_TAGS = {"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class FrameText(HTMLParser):
+    """The text of a page's navigation, headings, table headers, labels and buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        if data.strip() and FRAME_TAGS.intersection(self.open):
+            self.texts.append(" ".join(data.split()))
+
+
+def untranslated_frame(html: str, proper_names: list[str]) -> list[str]:
+    parser = FrameText()
+    parser.feed(html)
+    left = []
+    for text in parser.texts:
+        for name in proper_names:
+            text = text.replace(name, "")
+        if VIETNAMESE.search(text):
+            left.append(text)
+    return left
+
+
+def test_index_results_measures_and_assessments_in_english(client, tuyen_quang):
+    leader = make_user("lanhdao", tuyen_quang, Role.LEADER, first_name="Phó Chủ tịch")
+    client.force_login(leader)
+    choose_language(client, "en")
+    names = [tuyen_quang.name, "Phó Chủ tịch", "Tiếng Việt"]  # proper names and the language menu
+    expected = {
+        f"/scores/units/{tuyen_quang.pk}/?framework=PAPI": (
+            "Index results",
+            "Figures derived from the former units",  # Tuyên Quang was formed in 2025
+            "Areas to focus on",
+            "Dimensions",
+            "National mean",
+            "Comparison with localities of the same region and group",
+            "Download PNG",
+            "Falling score",  # a flag label, translated per request
+        ),
+        "/scores/": ("Index results", "Your units", "ranking (published figures)", "Derived total score"),
+        "/measures/": ("Measures", "Unit of measure", "Range of values", "Values entered"),
+        "/scores/assessments/": ("Self-assessment and appraisal", "Self-assessment"),
+    }
+    for url, words in expected.items():
+        html = page(client, url)
+        assert '<html lang="en">' in html, url
+        for text in words:
+            assert text in html, (url, text)
+        assert untranslated_frame(html, names) == [], url
+    assert "Giảm điểm" not in page(client, f"/scores/units/{tuyen_quang.pk}/?framework=PAPI")

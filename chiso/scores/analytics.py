@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chiso.frameworks.models import Criterion, CriterionLevel, Framework, FrameworkVersion
 from chiso.scores import regions
@@ -43,11 +44,12 @@ from chiso.units.models import Unit
 
 FALLING, RISING, LOWEST_GROUP, BELOW_MEAN = "falling", "rising", "lowest_group", "below_mean"
 FLAGS = (FALLING, RISING, LOWEST_GROUP, BELOW_MEAN)
+# Lazy: translated in the language of each request, not once at import.
 FLAG_LABELS = {
-    FALLING: _("Giảm điểm"),
-    RISING: _("Tăng điểm"),
-    LOWEST_GROUP: _("Nhóm thấp nhất"),
-    BELOW_MEAN: _("Dưới trung bình cả nước"),
+    FALLING: gettext_lazy("Giảm điểm"),
+    RISING: gettext_lazy("Tăng điểm"),
+    LOWEST_GROUP: gettext_lazy("Nhóm thấp nhất"),
+    BELOW_MEAN: gettext_lazy("Dưới trung bình cả nước"),
 }
 PUBLISHED_SOURCES = (Source.OFFICIAL, Source.APPRAISAL)
 RESULT_SOURCES = (Source.OFFICIAL, Source.APPRAISAL, Source.DERIVED)
