@@ -4,6 +4,7 @@ Every test runs in a transaction that is rolled back, on top of the full officia
 (14,154 units) and the shipped index frameworks, so tests meet the data users meet.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -167,6 +168,11 @@ def page(browser):
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
+    # Fragments load by htmx after a page (gap analysis, dashboards): let the live server answer
+    # them before the test's database is flushed, or the flush meets a table still in use.
+    for open_page in context.pages:
+        with contextlib.suppress(Exception):  # a page already closed or still busy: close it anyway
+            open_page.wait_for_load_state("networkidle", timeout=10000)
     context.close()
 
 
