@@ -6,7 +6,7 @@ the same transaction, so a change and its audit entry are saved together or not 
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -74,6 +74,19 @@ def save_audited(obj: models.Model, actor, note: str = "") -> AuditEntry | None:
             return record(actor, obj, AuditEntry.Action.UPDATE, changes, note)
         obj.save()
         return record(actor, obj, AuditEntry.Action.CREATE, diff({}, snapshot(obj)), note)
+
+
+def update_audited(obj: models.Model, wanted: Mapping[str, Any], actor, note: str = "") -> bool:
+    """Set the wanted field values on a stored `obj` and save it audited when one differs;
+    whether it did (an object already as wanted is not saved)."""
+    changed = False
+    for name, value in wanted.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    if changed:
+        save_audited(obj, actor, note)
+    return changed
 
 
 def delete_audited(obj: models.Model, actor, note: str = "") -> None:

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chiso.core.audit import save_audited
+from chiso.core.audit import save_audited, update_audited
 from chiso.core.numbers import decimal_text
 from chiso.core.text import nfc
 from chiso.frameworks.models import Criterion, CriterionLevel, Framework, FrameworkVersion, Verification
@@ -746,15 +746,8 @@ def _sync(model, obj, lookup: dict[str, Any], values: dict[str, Any], key: str, 
         save_audited(obj, actor, note=AUDIT_NOTE)
         report.created[key] += 1
         return obj
-    changed = False
-    for name, value in values.items():
-        if value is None and name in KEEP_WHEN_UNKNOWN:
-            continue
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    if changed:
-        save_audited(obj, actor, note=AUDIT_NOTE)
+    known = {name: v for name, v in values.items() if v is not None or name not in KEEP_WHEN_UNKNOWN}
+    if update_audited(obj, known, actor, note=AUDIT_NOTE):
         report.updated[key] += 1
     else:
         report.unchanged[key] += 1

@@ -48,6 +48,12 @@ class _ItemForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.criterion = criterion
 
+    def _text(self, name: str) -> str:
+        text = nfc(self.cleaned_data.get(name) or "").strip()
+        if len(text) > TEXT_LIMIT:
+            raise ValidationError(_("Dài quá %(n)d ký tự.") % {"n": TEXT_LIMIT})
+        return text
+
     def _check_max(self, value: Decimal | None, what: str) -> Decimal | None:
         limit = self.criterion.max_points
         if value is not None and limit is not None and value > limit:
@@ -88,10 +94,7 @@ class SelfItemForm(_ItemForm):
         return self._check_max(self.cleaned_data.get("points"), _("điểm tự đánh giá"))
 
     def clean_note(self):
-        note = nfc(self.cleaned_data.get("note") or "").strip()
-        if len(note) > TEXT_LIMIT:
-            raise ValidationError(_("Dài quá %(n)d ký tự.") % {"n": TEXT_LIMIT})
-        return note
+        return self._text("note")
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
@@ -120,10 +123,7 @@ class AppraisalItemForm(_ItemForm):
         return self._check_max(self.cleaned_data.get("points"), _("điểm thẩm định"))
 
     def clean_reason(self):
-        reason = nfc(self.cleaned_data.get("reason") or "").strip()
-        if len(reason) > TEXT_LIMIT:
-            raise ValidationError(_("Dài quá %(n)d ký tự.") % {"n": TEXT_LIMIT})
-        return reason
+        return self._text("reason")
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ Views are thin: reads within the user's scope (others are 404), writes through
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -222,6 +223,22 @@ def _row_response(request, pk: int, template: str, errors: dict | None, posted, 
     return render_page(request, template, context, partial="row")
 
 
+def _item_saved(request, pk: int, criterion_pk: int, save: Callable[[], object], template: str, page: str):
+    """Run the save of one criterion's row: htmx gets the row back (with the posted values and the
+    errors when refused), a plain form the page with the errors as messages."""
+    errors = None
+    try:
+        save()
+    except ValidationError as exc:
+        errors = _error_dict(exc)
+    if is_htmx(request):
+        posted = request.POST if errors else None
+        return _row_response(request, pk, template, errors, posted, criterion_pk)
+    for m in (errors or {}).values():
+        messages.error(request, " ".join(m))
+    return redirect(page, pk)
+
+
 @login_required
 @require_POST
 def assessment_item(request, pk: int, criterion_pk: int):
@@ -231,17 +248,14 @@ def assessment_item(request, pk: int, criterion_pk: int):
     if not svc.can_self_assess(request.user, assessment):
         raise PermissionDenied
     data, uploads = _parse(request.POST, request.FILES, [item.criterion_id], SELF_FIELDS)
-    errors = None
-    try:
-        svc.save_self(request.user, assessment, data, uploads)
-    except ValidationError as exc:
-        errors = _error_dict(exc)
-    if is_htmx(request):
-        posted = request.POST if errors else None
-        return _row_response(request, pk, "scores/assessment_self.html", errors, posted, criterion_pk)
-    for m in (errors or {}).values():
-        messages.error(request, " ".join(m))
-    return redirect("assessment-detail", pk)
+    return _item_saved(
+        request,
+        pk,
+        criterion_pk,
+        lambda: svc.save_self(request.user, assessment, data, uploads),
+        "scores/assessment_self.html",
+        "assessment-detail",
+    )
 
 
 @login_required
@@ -300,17 +314,14 @@ def assessment_appraise_item(request, pk: int, criterion_pk: int):
     if not svc.can_appraise(request.user, assessment):
         raise PermissionDenied
     data, _uploads = _parse(request.POST, None, [criterion_pk], APPRAISAL_FIELDS)
-    errors = None
-    try:
-        svc.appraise(request.user, assessment, data)
-    except ValidationError as exc:
-        errors = _error_dict(exc)
-    if is_htmx(request):
-        posted = request.POST if errors else None
-        return _row_response(request, pk, "scores/assessment_appraisal.html", errors, posted, criterion_pk)
-    for m in (errors or {}).values():
-        messages.error(request, " ".join(m))
-    return redirect("assessment-appraisal", pk)
+    return _item_saved(
+        request,
+        pk,
+        criterion_pk,
+        lambda: svc.appraise(request.user, assessment, data),
+        "scores/assessment_appraisal.html",
+        "assessment-appraisal",
+    )
 
 
 @login_required

@@ -28,7 +28,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chiso.core.audit import delete_audited, record_bulk_create, save_audited
+from chiso.core.audit import delete_audited, record_bulk_create, save_audited, update_audited
 from chiso.frameworks.models import Framework
 from chiso.scores.models import Population, Score, ScoreSet, ScoreSetComponent, Source
 from chiso.units.models import Unit, UnitSuccession
@@ -213,13 +213,7 @@ def _save_derived(
         report.created += 1
         return
     derived = existing_set
-    changed = False
-    for key, value in wanted_fields.items():
-        if getattr(derived, key) != value:
-            setattr(derived, key, value)
-            changed = True
-    if changed:
-        save_audited(derived, actor, AUDIT_NOTE)
+    changed = update_audited(derived, wanted_fields, actor, AUDIT_NOTE)
     links = {link.component_id: link for link in derived.components.all()}
     wanted_links = {c.pk: w for c, w in zip(components, weights, strict=True)}
     changed = (

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chiso.core.audit import record_bulk_create, save_audited
+from chiso.core.audit import record_bulk_create, save_audited, update_audited
 from chiso.frameworks.models import Criterion, Framework, FrameworkVersion
 from chiso.frameworks.reference import ReferenceDataError, read_csv_rows
 from chiso.scores import derived
@@ -186,18 +186,6 @@ def _versions(framework: Framework, years: set[int], path: Path) -> dict[int, Fr
     return versions
 
 
-def _update(obj, wanted: dict, actor) -> bool:
-    """Set the wanted field values on `obj`; save it audited when one changed."""
-    changed = False
-    for key, value in wanted.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    if changed:
-        save_audited(obj, actor, AUDIT_NOTE)
-    return changed
-
-
 def _save_score(score_set: ScoreSet, score: Score, actor) -> bool:
     """Create or update the score of `score_set` for `score.criterion`, audited; True if it changed."""
     current = next((s for s in score_set.scores.all() if s.criterion_id == score.criterion_id), None)
@@ -205,9 +193,8 @@ def _save_score(score_set: ScoreSet, score: Score, actor) -> bool:
         score.score_set = score_set
         save_audited(score, actor, AUDIT_NOTE)
         return True
-    return _update(
-        current, {"value": score.value, "rank": score.rank, "ranked": score.ranked, "note": score.note}, actor
-    )
+    wanted = {"value": score.value, "rank": score.rank, "ranked": score.ranked, "note": score.note}
+    return update_audited(current, wanted, actor, AUDIT_NOTE)
 
 
 def load_scores(data_dir: Path | None = None, actor=None) -> LoadReport:
@@ -265,7 +252,7 @@ def load_scores(data_dir: Path | None = None, actor=None) -> LoadReport:
                 new_scores.extend((score_set, score) for score in scores)
                 report.created += 1
                 continue
-            changed = _update(score_set, wanted, actor)
+            changed = update_audited(score_set, wanted, actor, AUDIT_NOTE)
             for score in scores:
                 changed = _save_score(score_set, score, actor) or changed
             if changed:
