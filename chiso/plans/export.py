@@ -123,7 +123,7 @@ def task_tables(plan: Plan, tasks: list[Task] | None = None) -> list[TaskTable]:
             if by_version[version.pk]:
                 parts.append((f"{base_title} — {version.framework.short_name}", by_version[version.pk]))
         if general:
-            parts.append((f"{base_title} — {_('Nhiệm vụ chung')}", general))
+            parts.append((f"{base_title} — " + _("Nhiệm vụ chung"), general))
     if not parts:
         parts = [(base_title, tasks)]
     tables = []

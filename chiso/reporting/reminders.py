@@ -252,7 +252,7 @@ def send_reminders(
         try:
             EmailMessage(
                 subject=subject,
-                body=f"{body}\n\n{_('Xem và gửi báo cáo tại')}: {site_url(due.url)}\n\n-- chiso",
+                body=f"{body}\n\n" + _("Xem và gửi báo cáo tại") + f": {site_url(due.url)}\n\n-- chiso",
                 to=[user.email],
             ).send()
             result.emails += 1

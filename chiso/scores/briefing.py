@@ -173,7 +173,7 @@ def briefing_document(results: UnitResults) -> OfficialDocument:
         + _("điểm")
         + (f" ({signed(d.change)})" if d.change is not None else "")
         + (f", {rank_phrase(d, results.previous_year)}" if d.rank else "")
-        + (f"; {_('đơn vị cao nhất')}: {d.best.unit_name} ({number(d.best.score)})" if d.best else "")
+        + ("; " + _("đơn vị cao nhất") + f": {d.best.unit_name} ({number(d.best.score)})" if d.best else "")
         + "."
         for d in results.dimensions
     ]
