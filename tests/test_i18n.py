@@ -171,6 +171,65 @@ def test_compiled_catalogue_matches_the_po_file(catalogue):
     assert not stale, "django.mo is out of date, run compilemessages; differing: " + repr(stale[:10])
 
 
+CODE = Path(settings.BASE_DIR) / "chiso"
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+LAZY = {"gettext_lazy", "ngettext_lazy", "pgettext_lazy", "npgettext_lazy", "gettext_noop"}
+
+
+def translation_calls(tree: ast.Module):
+    """(call, function name, at import time) for calls of django.utils.translation, by any alias."""
+    names = {
+        alias.asname or alias.name: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.name in EAGER | LAZY
+    }
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id in names:
+                yield child, names[child.func.id], not in_function
+            yield from visit(
+                child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            )
+
+    yield from visit(tree, False)
+
+
+def code_modules():
+    for path in sorted(CODE.rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path.relative_to(CODE), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_every_string_the_code_translates_is_in_the_catalogue(catalogue):
+    """makemessages skips what xgettext cannot see (a call inside an f-string, an unknown alias):
+    such a string would stay Vietnamese in English."""
+    known = {(e.msgctxt, e.msgid) for e in messages(catalogue)}
+    missing = []
+    for path, tree in code_modules():
+        for call, function, _at_import in translation_calls(tree):
+            args = [a.value if isinstance(a, ast.Constant) else None for a in call.args]
+            context, msgid = (
+                (args[0], args[1]) if "pgettext" in function else (None, args[0] if args else None)
+            )
+            if isinstance(msgid, str) and (context, msgid) not in known:
+                missing.append(f"{path}:{call.lineno}: {msgid!r}")
+    assert not missing, "run make messages and translate:\n" + "\n".join(missing)
+
+
+def test_nothing_is_translated_at_import_time():
+    """A module-level gettext() is translated once, in Vietnamese, for every later request."""
+    eager = [
+        f"{path}:{call.lineno}"
+        for path, tree in code_modules()
+        for call, function, at_import in translation_calls(tree)
+        if function in EAGER and at_import
+    ]
+    assert not eager, "use gettext_lazy at module and class level: " + ", ".join(eager)
+
+
 def choose_language(client, code: str):
     response = client.post("/i18n/setlang/", {"language": code, "next": "/"})
     assert response.status_code == 302
