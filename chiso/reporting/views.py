@@ -65,8 +65,10 @@ from chiso.reporting.models import (
 )
 from chiso.reporting.monitoring import PAIR_LABELS, round_monitoring
 from chiso.reporting.publication import public_page
+from chiso.reporting.rollup import group_rows, roll_up_value
 from chiso.reporting.rounds import Schedule, generate_for_plan
 from chiso.reporting.status import LIGHT_CSS, Timeliness, classify, unit_due, unit_lock
+from chiso.reporting.upward import lower_round_of, prefill_from_lower_round
 from chiso.units.models import Membership, Role, Unit
 from chiso.units.scope import COORDINATE, EDIT, VIEW, can, expand
 
@@ -269,19 +271,37 @@ def round_unit(request, pk: int, unit_pk: int):
     row = m.unit_row(unit_pk)
     if row is None:
         raise Http404
-    tasks = m.expectation.task_by_id
-    reported = {}
+    progress = {}
     if row.report_id:
-        reported = dict(TaskProgress.objects.filter(report_id=row.report_id).values_list("task_id", "status"))
+        progress = {
+            p.task_id: p
+            for p in TaskProgress.objects.filter(report_id=row.report_id).prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
+            )
+        }
+
+    def reported(task_id: int) -> str:
+        return str(TaskStatus(progress[task_id].status).label) if task_id in progress else ""
+
     lines = [
         {
-            "task": tasks[task_id],
-            "status": m.pair_status[(unit_pk, task_id)],
-            "label": PAIR_LABELS[m.pair_status[(unit_pk, task_id)]],
-            "reported": TaskStatus(reported[task_id]).label if task_id in reported else "",
-            "evaluation": m.evaluations.get((unit_pk, task_id)),
+            "task": node.task,
+            "status": node.status,
+            "label": node.label,
+            "reported": reported(node.task.pk),
+            "evaluation": m.evaluations.get((unit_pk, node.task.pk)),
+            "children": [
+                {
+                    "task": child,
+                    "status": status,
+                    "label": PAIR_LABELS[status],
+                    "reported": reported(child.pk),
+                    "progress": progress.get(child.pk),
+                }
+                for child, status in node.children
+            ],
         }
-        for task_id in row.task_ids
+        for node in m.unit_tasks(unit_pk)
     ]
     coordinator = can(request.user, COORDINATE, rnd.plan.issuer_id)
     extension = RoundExtension.objects.filter(round=rnd, unit_id=unit_pk).first()
@@ -315,6 +335,23 @@ def round_unit(request, pk: int, unit_pk: int):
     )
 
 
+def _child_progress(rnd: ReportingRound, m, task_pk: int) -> dict[tuple[int, int], TaskProgress]:
+    """The approved rows of the units' child tasks of one upper task, with their evidence."""
+    child_ids = [
+        c.pk for (_plan, parent), kids in m.lower.children.items() if parent == task_pk for c in kids
+    ]
+    if not child_ids:
+        return {}
+    rows = (
+        TaskProgress.objects.filter(
+            report__round=rnd, report__state=ReportState.APPROVED, task_id__in=child_ids
+        )
+        .select_related("report")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+    )
+    return {(p.report.unit_id, p.task_id): p for p in rows}
+
+
 @login_required
 def round_task(request, pk: int, task_pk: int):
     """Drill-down: one task across the units it is assigned to."""
@@ -329,18 +366,39 @@ def round_task(request, pk: int, task_pk: int):
             report__round=rnd, report__state=ReportState.APPROVED, task_id=task_pk
         ).values_list("report__unit_id", "achieved_value", "work_done")
     }
-    lines = [
-        {
-            "row": row,
-            "status": m.pair_status[(row.unit.pk, task_pk)],
-            "label": PAIR_LABELS[m.pair_status[(row.unit.pk, task_pk)]],
-            "value": reported.get(row.unit.pk, (None, ""))[0],
-            "work_done": reported.get(row.unit.pk, (None, ""))[1],
-            "evaluation": m.evaluations.get((row.unit.pk, task_pk)),
-        }
-        for row in m.units
-        if (row.unit.pk, task_pk) in m.pair_status
-    ]
+    children = _child_progress(rnd, m, task_pk)
+    lines = []
+    for row in m.units:
+        unit_id = row.unit.pk
+        if (unit_id, task_pk) not in m.pair_status:
+            continue
+        kids = [
+            {
+                "task": child,
+                "status": m.child_status[(unit_id, child.pk)],
+                "label": PAIR_LABELS[m.child_status[(unit_id, child.pk)]],
+                "progress": children.get((unit_id, child.pk)),
+            }
+            for child in m.lower.children_of(unit_id, task_pk)
+        ]
+        value, work_done = reported.get(unit_id, (None, ""))
+        if kids:
+            rows = [(k["task"], k["progress"]) for k in kids]
+            value = roll_up_value(task, [(c, p.achieved_value) for c, p in rows if p is not None])
+            work_done = "\n".join(
+                f"{c.number}: {p.work_done}" for c, p in rows if p is not None and p.work_done
+            )
+        lines.append(
+            {
+                "row": row,
+                "status": m.pair_status[(unit_id, task_pk)],
+                "label": PAIR_LABELS[m.pair_status[(unit_id, task_pk)]],
+                "value": value,
+                "work_done": work_done,
+                "evaluation": m.evaluations.get((unit_id, task_pk)),
+                "children": kids,
+            }
+        )
     return render(request, "reporting/round_task.html", {"round": rnd, "task": task, "lines": lines})
 
 
@@ -367,11 +425,22 @@ def round_unit_report(request, pk: int, unit_pk: int):
 
 
 def _report_rows(report: UnitReport):
-    return list(
-        report.progress.select_related("task", "observation")
+    """The report's rows grouped under the round plan's tasks (`rollup.group_rows`): a row that
+    starts a group of child tasks carries the upper task as `group_head`; the unit's own tasks
+    (not under an upper task) are last, the first with `own_head`."""
+    rows = list(
+        report.progress.select_related("task", "task__parent_task", "observation")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
         .order_by("task__position", "task_id")
     )
+    ordered = []
+    for group in group_rows(rows, report.round.plan_id):
+        for i, row in enumerate(group.rows):
+            row.group_head = group.upper if group.broken_down and i == 0 else None
+            row.own_head = group.upper is None and i == 0
+            row.is_child = group.broken_down or group.upper is None
+            ordered.append(row)
+    return ordered
 
 
 def parse_report_post(post, rows) -> dict:
@@ -442,6 +511,8 @@ def _report_context(request, report: UnitReport, rows, errors=None, posted=None)
         "return_form": ReturnForm(initial={"version": report.version}),
         "evidence_form": EvidenceForm(),
         "can_view_round": can(request.user, VIEW, rnd.plan.issuer_id),
+        "lower_round": lower_round_of(report),
+        "columns": 5 + (coordinator and report.state == ReportState.SUBMITTED),
     }
 
 
@@ -479,6 +550,7 @@ def report_detail(request, pk: int):
         return redirect("reporting-report", pk=report.pk)
     if report.is_editable and services.can_edit_report(request.user, report):
         prefill_report(report, request.user)
+        prefill_from_lower_round(report, request.user)
     return render(
         request, "reporting/report_detail.html", _report_context(request, report, _report_rows(report))
     )
