@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	for v in 3.13 3.12; do for p in $$(ls -d $$root/versions/$$v.*/bin/python$$v 2>/dev/null | sort -rV); do \
 	  [ -x "$$p" ] && { echo $$p; exit; }; done; done)
 
-.PHONY: run test test-fast bench lint format messages install clean-db
+.PHONY: run dev test test-fast bench lint format messages install clean-db
 
 $(BIN)/chiso: requirements.txt requirements-dev.txt pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -24,15 +24,24 @@ $(BIN)/chiso: requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(BIN)/chiso
 
-# Local demo: SQLite under var/, reference and demo data, served on 127.0.0.1:$(PORT).
+# The demo as users meet it: DEBUG off, served by gunicorn (static files through WhiteNoise), an
+# SQLite database under var/ with the reference and demo data. `make dev` is the developers' server.
 run: install
+	@mkdir -p var
+	DEBUG=0 $(BIN)/chiso migrate --noinput -v 0
+	DEBUG=0 $(BIN)/chiso load_reference -v 0
+	DEBUG=0 $(BIN)/chiso load_demo --force
+	@echo ""
+	@echo "chiso: http://127.0.0.1:$(PORT)/   (the demo accounts above; Ctrl+C to stop)"
+	DEBUG=0 $(BIN)/gunicorn chiso.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 120 --access-logfile -
+
+# Developers: DEBUG on, Django's autoreloading server, the same data.
+dev: install
 	@mkdir -p var
 	DEBUG=1 $(BIN)/chiso migrate --noinput
 	DEBUG=1 $(BIN)/chiso compilemessages --ignore=.venv -v 0 || true
 	DEBUG=1 $(BIN)/chiso load_reference
 	DEBUG=1 $(BIN)/chiso load_demo
-	@echo ""
-	@echo "chiso: http://127.0.0.1:$(PORT)/   (demo accounts: see README — demo.admin, demo.tinh, demo.xa / chiso-demo)"
 	DEBUG=1 $(BIN)/chiso runserver 127.0.0.1:$(PORT)
 
 # The whole suite, against DATABASE_URL if set (PostgreSQL in CI), SQLite otherwise. Browser tests

@@ -10,6 +10,8 @@ from tree_queries.query import TreeQuerySet
 
 from chiso.core.models import BaseModel
 from chiso.core.text import fold, fold_words, nfc
+from chiso.units.models import Membership, Unit
+from chiso.units.scope import VIEW, acts, unit_scope
 
 
 class Verification(models.TextChoices):
@@ -27,9 +29,6 @@ def viewable_owner_ids(user) -> frozenset[int] | None:
     plan reads the province's local variant of PAPI, though it sees nothing else of the province.
     Computed once per user object (one request).
     """
-    from chiso.units.models import Membership, Unit
-    from chiso.units.scope import VIEW, unit_scope
-
     scope = unit_scope(user, VIEW)
     if scope.everything:
         return None
@@ -58,9 +57,7 @@ class FrameworkQuerySet(models.QuerySet):
         """National frameworks are visible to every signed-in user and editable by superusers only;
         custom frameworks belong to a unit: read within the unit's scope (and by the units below
         it, see `viewable_owner_ids`), changed by those who may coordinate it."""
-        from chiso.units.scope import VIEW, unit_scope
-
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not acts(user):
             return self.none()
         if action == VIEW:
             ids = viewable_owner_ids(user)
@@ -129,9 +126,7 @@ class FrameworkVersionQuerySet(models.QuerySet):
         """A version is seen when its framework is seen and its owner (a local variant's unit) is in
         scope; it is changed by whoever may coordinate its owner, or its framework's owner when it
         has none. National versions are changed by superusers only."""
-        from chiso.units.scope import VIEW, unit_scope
-
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not acts(user):
             return self.none()
         if action == VIEW:
             ids = viewable_owner_ids(user)

@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.core.models import BaseModel
 from chiso.core.text import fold, nfc
-from chiso.units.scope import VIEW, unit_scope, within_scope
+from chiso.units.scope import VIEW, acts, unit_scope, within_scope
 
 
 class MeasureQuerySet(models.QuerySet):
     def restrict(self, user, action: str = VIEW) -> MeasureQuerySet:
         """National measures are read by every signed-in user; a unit's own within its scope."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not acts(user):
             return self.none()
         scope = unit_scope(user, action)
         if scope.everything:

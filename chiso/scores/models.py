@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chiso.core.models import BaseModel
-from chiso.units.scope import VIEW, unit_scope, within_scope
+from chiso.units.scope import VIEW, acts, unit_scope, within_scope
 
 
 class Source(models.TextChoices):
@@ -63,7 +63,7 @@ class ScoreSetQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = VIEW) -> ScoreSetQuerySet:
         """Published sets for every signed-in user; the rest within the unit's scope."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not acts(user):
             return self.none()
         if action == VIEW:
             scope = unit_scope(user, VIEW)

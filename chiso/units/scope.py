@@ -64,13 +64,20 @@ def expand(root_ids: list[int]) -> frozenset[int]:
         return frozenset(row[0] for row in cursor.fetchall())
 
 
+def acts(user) -> bool:
+    """Whether `user` may act at all: a signed-in active user, or the system actor."""
+    if is_system(user):
+        return True
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def unit_scope(user, action: str = VIEW) -> Scope:
     """The scope of `user` for `action`, computed once per user object (one request).
 
     The system actor (commands, reference loads, demo data) acts on every unit."""
     if is_system(user):
         return EVERYTHING
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not acts(user):
         return NOTHING
     if user.is_superuser:
         return EVERYTHING

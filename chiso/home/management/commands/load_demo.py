@@ -17,7 +17,8 @@ from chiso.reporting.demo import build_demo_current_reporting, build_demo_report
 from chiso.reporting.expected import expected_for_round
 from chiso.scores.models import ScoreSet
 from chiso.scores.reference import load_scores
-from chiso.units.demo import ACCOUNTS, DEMO_PASSWORD, build_demo_world
+from chiso.units.demo import ACCOUNTS, DEMO_COMMUNES, DEMO_PASSWORD, build_demo_world
+from chiso.units.models import Role, Unit
 
 
 class Command(BaseCommand):
@@ -50,4 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Dữ liệu demo: {world['province'].name}, {len(world['communes'])} xã/phường.")
         self.stdout.write(f"Tài khoản demo (mật khẩu {DEMO_PASSWORD}):")
         for account in ACCOUNTS:
-            self.stdout.write(f"  {account.username:14} {account.full_name}")
+            role = Role(account.role).label
+            where = Unit.objects.get(ref=account.unit_ref).name if account.unit_ref else DEMO_COMMUNES[0]
+            self.stdout.write(f"  {account.username:14} {account.full_name} — {role}, {where}")
