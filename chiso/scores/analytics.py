@@ -197,14 +197,14 @@ def _level_of(unit: Unit) -> str | None:
 
 
 def load_cohorts(framework: Framework, years: set[int], level: str | None) -> dict[int, Cohort]:
-    """The cohorts of `framework` for `years` at `level` (two queries)."""
+    """The cohorts of `framework` for `years` at `level` (two queries; scores read as plain rows)."""
     sets = (
         ScoreSet.objects.filter(version__framework=framework, year__in=years, source__in=PUBLISHED_SOURCES)
         .select_related("unit", "unit__parent")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by("year", "source", "id")
     )
     cohorts: dict[int, Cohort] = {year: Cohort(defaultdict(dict), {}, {}) for year in years}
+    members: dict[int, tuple[int, int]] = {}  # set id → (year, unit id)
     seen: set[tuple[int, int]] = set()
     for score_set in sets:
         if level is not None and _level_of(score_set.unit) != level:
@@ -212,13 +212,18 @@ def load_cohorts(framework: Framework, years: set[int], level: str | None) -> di
         if (score_set.year, score_set.unit_id) in seen:  # official before appraisal
             continue
         seen.add((score_set.year, score_set.unit_id))
-        cohort = cohorts[score_set.year]
-        cohort.names[score_set.unit_id] = score_set.unit.name
-        for score in score_set.scores.all():
-            code = code_of(score)
-            cohort.values[code][score_set.unit_id] = score.value
-            if score.rank or score.group:
-                cohort.published_rank[(code, score_set.unit_id)] = (score.rank, score.ranked, score.group)
+        members[score_set.pk] = (score_set.year, score_set.unit_id)
+        cohorts[score_set.year].names[score_set.unit_id] = score_set.unit.name
+    rows = Score.objects.filter(score_set_id__in=list(members)).values_list(
+        "score_set_id", "criterion__code", "value", "rank", "ranked", "group"
+    )
+    for set_id, code, value, rank, ranked, group in rows:
+        year, unit_id = members[set_id]
+        cohort = cohorts[year]
+        key = code if code is not None else TOTAL
+        cohort.values[key][unit_id] = value
+        if rank or group:
+            cohort.published_rank[(key, unit_id)] = (rank, ranked, group)
     return cohorts
 
 
