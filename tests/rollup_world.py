@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from chiso.core.workdays import add_working_days, next_working_day
 from chiso.plans import services as plan_services
 from chiso.plans.cascade import cascade_plan
@@ -136,7 +138,7 @@ def build_tree(province: Unit, a: Unit, b: Unit, year: int, issued_on: dt.date) 
         None,
         lower,
         version=lower.version,
-        issued_on=issued_on + dt.timedelta(days=14),
+        issued_on=min(issued_on + dt.timedelta(days=14), timezone.localdate()),
         number_symbol="3/KH-UBND",
     )
     tree = Tree(province, a, b, schools, plan, lower, upper, children)

@@ -22,6 +22,7 @@ from chiso.core.workdays import is_working_day
 from chiso.frameworks.models import Criterion, Framework, FrameworkVersion
 from chiso.plans import services
 from chiso.plans.cascade import cascade_plan
+from chiso.plans.demo_lower import issue_demo_lower_plans
 from chiso.plans.groups import standard_group
 from chiso.plans.models import Plan, PlanState, UnitGroup
 from chiso.units.models import Unit
@@ -434,7 +435,8 @@ def _province_task_payloads(province: Unit, year: int, version, actor) -> list[d
 @transaction.atomic
 def build_demo_province_plan(actor=None, today: dt.date | None = None) -> Plan:
     """Idempotent: Tuyên Quang's PAPI plan of the current year, issued, cascaded to Sở Nội vụ and
-    the four demo communes (each gets a pre-filled draft to complete)."""
+    the four demo communes (each gets a pre-filled draft to complete); Xã Vị Xuyên and Phường Hà
+    Giang 1 concretise theirs and issue them (`chiso.plans.demo_lower`)."""
     today = today or timezone.localdate()
     year = today.year
     province = Unit.objects.get(ref=PROVINCE_REF)
@@ -514,4 +516,5 @@ def build_demo_province_plan(actor=None, today: dt.date | None = None) -> Plan:
             )
         }
         cascade_plan(actor, plan, [wanted[name] for name in PROVINCE_CASCADE if name in wanted])
+    issue_demo_lower_plans(actor, plan, today)
     return plan
