@@ -376,6 +376,12 @@ def test_unit_lookup_as_people_write_it(db):
     assert find_unit("UBND tỉnh Thanh Hóa").ref == "vn:province:38"
     assert find_unit("thanh hoa").ref == "vn:province:38"
     assert find_unit("38").ref == "vn:province:38"
+    assert (
+        find_unit("TP. Hồ Chí Minh").ref
+        == find_unit("Thành phố Hồ Chí Minh").ref
+        == find_unit("TP Hồ Chí Minh").ref
+    )
+    assert find_unit("UBND TP. Hà Nội").ref == "vn:province:01"
     assert find_unit("Tuyên Quang").ref == "vn:province:08"
     assert find_unit("Tuyên Quang", on=dt.date(2024, 1, 1)).ref == "vn-pre2025:province:08"
     assert find_unit("xã Tuyên Quang").kind == "commune"

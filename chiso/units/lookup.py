@@ -1,4 +1,5 @@
-"""Finding a unit as people write it: "Thanh Hóa", "Tỉnh Thanh Hóa", "UBND tỉnh Thanh Hóa" or "38".
+"""Finding a unit as people write it: "Thanh Hóa", "Tỉnh Thanh Hóa", "UBND tỉnh Thanh Hóa",
+"TP. Hồ Chí Minh" or "38".
 
 A name is compared folded (no marks, lower case), without the authority prefix ("UBND", "Ủy ban
 nhân dân") and, when the text gives none, without the type word ("tỉnh", "thành phố", "xã", …).
@@ -31,9 +32,29 @@ class UnitLookupError(Exception):
 _LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2, "village": 3}
 
 
+# Abbreviated type words as offices write them: "TP. Hồ Chí Minh", "TX Sa Pa", "TT. Việt Quang".
+_ABBREVIATIONS = [
+    (re.compile(r"^tp\.?\s*", re.I), "thành phố "),
+    (re.compile(r"^tx\.?\s*", re.I), "thị xã "),
+    (re.compile(r"^tt\.?\s*", re.I), "thị trấn "),
+]
+
+
+_AUTHORITY_WORDS = re.compile(r"^(ubnd|ủy ban nhân dân|uỷ ban nhân dân|uy ban nhan dan)\s+", re.I)
+
+
+def _expand(text: str) -> str:
+    """`text` without the authority prefix and with an abbreviated type word written out."""
+    text = _AUTHORITY_WORDS.sub("", nfc(text).strip())
+    for pattern, words in _ABBREVIATIONS:
+        if pattern.match(text):
+            return pattern.sub(words, text, count=1)
+    return text
+
+
 def _exact(text: str) -> tuple[str, str]:
     """The keys of `_keys`, with marks kept (lower case, NFC)."""
-    key = re.sub(r"^(ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+", "", nfc(text).lower().strip())
+    key = re.sub(r"^(ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+", "", _expand(text).lower().strip())
     return key, re.sub(r"^(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\s+", "", key).strip()
 
 
@@ -52,7 +73,7 @@ def _best(candidates: list[tuple[bool, Unit]]) -> list[Unit]:
 
 def _keys(text: str) -> tuple[str, str]:
     """(the folded name without authority prefix, the same without its type word)."""
-    key = _AUTHORITY.sub("", fold(text)).strip()
+    key = _AUTHORITY.sub("", fold(_expand(text))).strip()
     return key, _TYPE_WORDS.sub("", key).strip()
 
 
