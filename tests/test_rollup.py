@@ -295,6 +295,46 @@ def test_drill_down_pages_show_the_child_tasks_and_their_evidence(tree, played):
     assert f'data-unit="{tree.a.name}" data-timeliness="on_time" data-via-lower-plan="1"' in monitoring
 
 
+def test_api_gives_the_same_roll_up(tree, played):
+    rnd, lower_round, report_a = played
+    client = Client()
+    client.force_login(tree.users["province"])
+    data = client.get(f"/api/reporting/rounds/{rnd.pk}/monitoring/").json()
+    units = {u["unit"]: u for u in data["units"]}
+    a = units[tree.a.pk]
+    assert (
+        a["via_lower_plan"] is True
+        and a["lower_plan"] == tree.lower.pk
+        and not units[tree.b.pk]["via_lower_plan"]
+    )
+    t1 = next(t for t in a["tasks"] if t["task"] == tree.upper_tasks["T1"].pk)
+    assert t1["status"] == "done" and [c["task"] for c in t1["children"]] == [
+        tree.child_tasks["C1a"].pk,
+        tree.child_tasks["C1b"].pk,
+    ]
+    report = client.get(f"/api/reporting/reports/{report_a.pk}/").json()
+    assert report["lower_plan"] == tree.lower.pk
+    commune = Client()
+    commune.force_login(tree.users["a"])
+    assert commune.get(f"/api/reporting/rounds/{lower_round.pk}/").json()["upper_round"] == rnd.pk
+    response = commune.post(
+        "/api/reporting/rounds/",
+        {
+            "plan": tree.lower.pk,
+            "title": "Kỳ bổ sung",
+            "period_start": "01/01/2026",
+            "period_end": "31/05/2026",
+            "opens_on": "11/05/2026",
+            "due_on": "12/06/2026",
+            "locks_on": "15/06/2026",
+            "coordinator_due_on": "15/06/2026",
+            "upper_round": rnd.pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "due_on" in response.json()["errors"]
+
+
 def test_lower_round_due_dates_come_before_the_upper_ones(tree):
     rnd = province_round(tree, dt.date(YEAR, 5, 31), dt.date(YEAR, 6, 10))
     with pytest.raises(ValidationError) as exc:

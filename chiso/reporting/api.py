@@ -44,6 +44,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "locks_on",
             "coordinator_due_on",
             "upper_due_on",
+            "upper_round",
             "note",
             "version",
         ]
@@ -90,6 +91,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "round",
             "unit",
             "unit_name",
+            "lower_plan",
             "state",
             "state_display",
             "results",
@@ -166,7 +168,10 @@ class RoundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
     def update(self, request, *args, **kwargs):
         rnd = self.get_object()
-        data = {name: getattr(rnd, name) for name in services.ROUND_DATES + ("title", "kind", "note")}
+        data = {
+            name: getattr(rnd, name)
+            for name in services.ROUND_DATES + ("title", "kind", "note", "upper_round")
+        }
         data.update(request.data)
         rnd = services.update_round(request.user, rnd, data)
         return Response(RoundSerializer(rnd).data)
@@ -219,6 +224,16 @@ class RoundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
                         "reasons": r.reasons,
                         "done_pct": r.counts.done_pct,
                         **vars(r.counts),
+                        "via_lower_plan": r.via_lower_plan,
+                        "lower_plan": m.lower.plan_of_unit.get(r.unit.pk),
+                        "tasks": [
+                            {
+                                "task": node.task.pk,
+                                "status": node.status,
+                                "children": [{"task": c.pk, "status": st} for c, st in node.children],
+                            }
+                            for node in m.unit_tasks(r.unit.pk)
+                        ],
                     }
                     for r in m.units
                 ],
