@@ -23,6 +23,7 @@ LEAD = "lead"
 PARTNER = "partner"
 IMPLEMENTER = "implementer"  # "Đơn vị thực hiện": partner when a lead column exists, else lead
 TIME = "time"
+START = "start"  # "Bắt đầu" under "Thời gian": the time column then is the completion ("Hoàn thành")
 NOTE = "note"
 POINTS = "points"
 UNITS = "units"  # "Đơn vị chủ trì, phối hợp" in one column
@@ -39,6 +40,7 @@ ROLES = (
     PARTNER,
     IMPLEMENTER,
     TIME,
+    START,
     NOTE,
     POINTS,
     UNITS,
@@ -52,10 +54,23 @@ def role_of(header: str) -> str | None:
     if not h:
         return None
     words = h.split()
-    if h in {"tt", "stt", "so tt", "so thu tu", "thu tu", "ma so", "so"} or (
-        len(words) <= 2 and words[0] in {"tt", "stt"}
-    ):
+    if h in {
+        "tt",
+        "stt",
+        "so tt",
+        "so thu tu",
+        "thu tu",
+        "ma so",
+        "so",
+        "ma",
+        "ma tieu chi",
+        "ma so tieu chi",
+    } or (len(words) <= 2 and words[0] in {"tt", "stt"}):
         return NUMBER
+    if re.search(r"\bbat dau\b", h):
+        return START
+    if re.search(r"\b(hoan thanh|ket thuc)\b$", h) and len(words) <= 4:
+        return TIME
     if "chu tri" in h and "phoi hop" in h:
         return UNITS
     if "chu tri" in h or h in {"don vi phu trach", "co quan phu trach", "nguoi phu trach", "phu trach"}:
@@ -126,15 +141,23 @@ def map_header(texts: list[str]) -> dict[int, str]:
     seen: set[str] = set()
     for index in sorted(roles):
         role = roles[index]
-        if role in seen and role not in (PARTNER,):
+        if role in seen and role not in (PARTNER, TIME):
             roles[index] = NOTE
         seen.add(role)
     return roles
 
 
 def is_task_header(roles: dict[int, str]) -> bool:
+    """A task table: a task column, or (an appendix listing the index's criteria, each row a task)
+    a criterion column; and a unit or time column."""
     values = set(roles.values())
-    return TASK in values and bool(values & {LEAD, PARTNER, UNITS, TIME, TARGET, OUTPUT}) and len(values) >= 3
+    if TASK in values:
+        return bool(values & {LEAD, PARTNER, UNITS, TIME, TARGET, OUTPUT}) and len(values) >= 3
+    return (
+        bool(values & {CRITERION, SUBDIMENSION, DIMENSION})
+        and bool(values & {LEAD, UNITS})
+        and len(values) >= 3
+    )
 
 
 def header_score(texts: list[str]) -> int:

@@ -54,6 +54,7 @@ class ParsedTask:
     page: int | None
     line: int | None
     origin: str = "table"
+    note: str = ""
     canonical_criterion: CatalogEntry | None = None
     canonical_score: float | None = None
     canonical_dimension: CatalogEntry | None = None
@@ -79,6 +80,7 @@ class ParsedTask:
             "description": self.description,
             "target": self.target,
             "output": self.output,
+            "note": self.note,
             "lead_units": self.lead_units,
             "partner_units": self.partner_units,
             "lead_resolved": [match.as_dict() for match in self.lead_resolved],
@@ -250,6 +252,7 @@ def _finish(task: RawTask, header: PlanHeader, plan_framework: str | None) -> Pa
         page=task.page,
         line=task.line,
         origin=task.origin,
+        note=one_line(task.note),
         notes=notes,
         _criterion=criterion,
         _dimension=dimension,

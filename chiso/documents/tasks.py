@@ -66,6 +66,7 @@ class RawTask:
     lead: str = ""
     partner: str = ""
     time: str = ""
+    note: str = ""  # the "Ghi chú" cell
     framework: str | None = None
     section: str | None = None  # the appendix or section heading the task is under
     page: int | None = None
@@ -80,7 +81,9 @@ class RawTask:
 
 # --- small readers of cell text --------------------------------------------------------------------
 
-_ROW_NUMBER = re.compile(r"^\s*(?P<code>(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđA-ZĐ]))\s*[.)]?\s*$")
+_ROW_NUMBER = re.compile(
+    r"^\s*(?P<code>(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-zđ])?|[a-zđA-ZĐ]))\s*[.)]?\s*$"
+)
 _LEADING_MARK = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ]|[IVX]{1,5})\s*[.)]\s+")
 
 
@@ -90,6 +93,28 @@ def row_number(text: str) -> str | None:
     if not match:
         return None
     return match.group("code")
+
+
+_CRITERION_MARK = re.compile(
+    r"^\s*(?:(?P<word>tiêu chí thành phần|tiêu chí|tc|chỉ số thành phần|chỉ số nội dung|chỉ số|nội dung thành phần"
+    r"|lĩnh vực|nội dung)\s*)?(?P<code>\d{1,2}(?:\.\d{1,3}){0,3}(?:\.[a-zđ](?![\wà-ỹ]))?(?!\d)|[a-zđ](?=[.)])|[IVX]{1,5}(?=[.)]))"
+    r"(?:(?:\s*[.):\-–]\s*|\s+)(?=\S)|\s*$)",
+    re.I,
+)
+
+
+def criterion_marker(text: str) -> tuple[str | None, str, str | None]:
+    """ "Tiêu chí 1.3: Chất lượng bầu cử" → ("1.3", "Chất lượng bầu cử", "tiêu chí"); "TC 2.1. …",
+    "1.3.2 …", "Lĩnh vực 2: …", "a) …" alike; (None, text, None) when no code leads the text."""
+    match = _CRITERION_MARK.match(text or "")
+    if not match:
+        return None, (text or "").strip(), None
+    code = match.group("code")
+    word = match.group("word")
+    rest = text[match.end() :].strip() or text.strip()
+    if not word and re.fullmatch(r"\d{1,2}", code) and not re.match(r"^\s*\d{1,2}\s*[.):\-–]", text):
+        return None, text.strip(), None  # "100 hồ sơ …", a figure rather than a code
+    return code, rest, fold(word) if word else None
 
 
 def is_top_level(code: str | None) -> bool:
@@ -235,17 +260,29 @@ def _heading(context: list[str]) -> str:
 
 
 def _header_rows(table: Table) -> tuple[int, int, list[str], dict[int, str]] | None:
-    """Where the header starts, where it ends, its text per column, and the column roles."""
-    rows = table.rows[:4]
-    best = None
-    for index, row in enumerate(rows[:3]):
+    """Where the header starts, where it ends, its text per column, and the column roles.
+
+    The header may take one to three rows, cells merged across ("Phân công thực hiện" over
+    "Cơ quan chủ trì | Cơ quan phối hợp", "Thời gian" over "Bắt đầu | Hoàn thành") or down; each
+    column's name is the text of its rows joined. It starts at the first of the table's first rows
+    from which such a joined header reads as a task table's.
+    """
+    scored = []
+    for index, row in enumerate(table.rows[:3]):
         texts = [cell.text if not cell.vmerged else "" for cell in row.cells]
-        score = C.header_score(texts)
-        if score >= 3 and (best is None or score > best[1]):
-            best = (index, score)
-    if best is None:
-        return None
-    start = best[0]
+        scored.append((index, C.header_score(texts)))
+    candidates = [index for index, score in scored if score >= 2]
+    best = max(scored, key=lambda item: item[1], default=None)
+    if best is not None and best[1] >= 3 and best[0] not in candidates:
+        candidates.append(best[0])
+    for start in candidates:
+        found = _header_from(table, start)
+        if found is not None:
+            return found
+    return None
+
+
+def _header_from(table: Table, start: int) -> tuple[int, int, list[str], dict[int, str]] | None:
     width = max(len(row.cells) for row in table.rows)
     combined = [""] * width
     used = start + 1
@@ -258,13 +295,20 @@ def _header_rows(table: Table) -> tuple[int, int, list[str], dict[int, str]] | N
                 break
             if C.header_score(texts) == 0 or any(row_number(t) for t in texts[:1] if t.strip()):
                 break
-            if any(len(t) > 60 for t in texts):
-                break
+            own = [
+                cell.text for cell in row.cells if not (cell.vmerged or cell.hmerged) and cell.text.strip()
+            ]
+            if not row.header and not all(
+                len(t) <= 45 and C.role_of(t) and not criterion_marker(t)[0] for t in own
+            ):
+                break  # a first row of data (a dimension row), not more header
             used += 1
         for k, cell in enumerate(row.cells):
             text = cell.text.strip()
             if text and fold(text) not in fold(combined[k]):
                 combined[k] = (combined[k] + " " + text).strip()
+    if C.header_score(combined) < 3:
+        return None
     roles = C.map_header(combined)
     if not C.is_task_header(roles):
         return None
@@ -364,7 +408,11 @@ def tasks_from_table(
 ) -> list[RawTask]:
     ncols = len(table.header_texts)
     roles = [table.roles.get(k) for k in range(ncols)]
-    framework = detect_framework(table.context) or fallback_framework
+    framework = (
+        detect_framework(_section_title(table.context))
+        or detect_framework(table.context)
+        or fallback_framework
+    )
     section = _section_title(table.context)
     tasks: list[RawTask] = []
     dimension: Label | None = None
@@ -383,7 +431,7 @@ def tasks_from_table(
             cut_header = raw
             continue
         if cut_header is not None and _completes_header(raw, table.header_texts, cut_header):
-            cut_header = None
+            cut_header = [(c + " " + a).strip() for c, a in zip(cut_header, raw, strict=False)]
             continue
         after_header = cut_header is not None
         cut_header = None
@@ -434,14 +482,18 @@ def tasks_from_table(
                 last.criterion.name = _join(last.criterion.name, crit_text)
             continue
 
-        # 2. A group row: a dimension (or a framework) and nothing else. In a table without a
-        # criterion column it is written in the task column, spanning the row or reading as a heading.
-        if (
-            description
-            and not any([lead, partner, time, target, output, dim_text, sub_text, crit_text])
-            and (_spans_row(row, roles) or _reads_as_heading(description))
-        ):
-            dim_text, description, content = description, "", False
+        # 2. A group row naming a dimension (or a framework): no target, output, partner or time, and
+        # a label that reads as a heading. Its lead cell, if any, is the heading's own (never a task's).
+        has_task_column = C.TASK in roles
+        label_cells = dim_text or crit_text or sub_text
+        if not any([partner, time, target, output]):
+            if description and not label_cells:
+                if (not lead and (_spans_row(row, roles) or _reads_as_heading(description))) or (
+                    lead and _group_heading(description, number, roles)
+                ):
+                    dim_text, description, content = description, "", False
+            elif label_cells and not description and lead and _group_heading(label_cells, number, roles):
+                content = False
         if not content:
             label = dim_text or crit_text or sub_text or (number_text if number is None else "")
             if not label:
@@ -452,34 +504,67 @@ def tasks_from_table(
                 section = one_line(label)
                 dimension = subdimension = None
                 continue
-            if sub_text and not dim_text and not crit_text:
+            marked, marked_name, word = criterion_marker(label)
+            top_number = bool(number) and is_top_level(number) and not re.fullmatch(r"[a-zđ]", number or "")
+            if (
+                sub_text
+                and not dim_text
+                and not crit_text
+                and not (marked and "." in marked and number is None)
+                and not top_number
+            ):
                 code, name = split_marker(sub_text)
                 subdimension = Label(_compose(dimension, code or number), name, "subdimension", dimension)
+                continue
+            if (
+                number is None
+                and marked
+                and ("." in marked or word in ("tieu chi", "tc", "tieu chi thanh phan"))
+            ):
+                if "." in marked:
+                    dimension = _owner(marked, dimension, warnings)
+                subdimension = Label(marked, marked_name, "subdimension", dimension)
                 continue
             if number and not is_top_level(number):
                 dimension = _owner(number, dimension, warnings)
                 subdimension = Label(number, label, "subdimension", dimension)
                 continue
-            if _nested(number, dimension):
+            if _nested(number, dimension) and not word:
                 subdimension = Label(_compose(dimension, number), label, "subdimension", dimension)
                 continue
             code, name = dimension_name(label)
+            if code is None and marked and word:
+                code, name = marked, marked_name
             dimension = Label(
                 number or code, name if not number else dimension_name("1. " + label)[1], "dimension"
             )
             subdimension = None
             continue
 
-        # 3. A task row, perhaps opening a dimension or sub-dimension.
+        # 3. A task row, perhaps opening a dimension or sub-dimension. A code printed with the
+        # criterion ("1.3. …", "Tiêu chí 1.3: …", "TC 1.3 …") is the criterion's, whatever the TT
+        # column holds (a running number).
         if dim_text:
             code, name = split_marker(dim_text)
             dimension = Label(number if is_top_level(number) else code, name, "dimension")
             subdimension = None
-        if sub_text:
+        own_code, own_name, own_word = criterion_marker(crit_text or sub_text)
+        printed = (
+            bool(own_code)
+            and not re.fullmatch(r"[IVX]+|[a-zđ]", own_code or "")
+            and ("." in (own_code or "") or bool(own_word) or (bool(number) and number != own_code))
+        )
+        if printed and (crit_text or sub_text):
+            if "." in own_code:
+                dimension = _owner(own_code, dimension, warnings)
+            subdimension = Label(own_code, own_name, "subdimension", dimension)
+        elif sub_text:
             code, name = split_marker(sub_text)
             code = code or (number if number and not is_top_level(number) else None)
             subdimension = Label(_compose(dimension, code), name, "subdimension", dimension)
-        if crit_text:
+        if printed:
+            pass
+        elif crit_text:
             if _nested(number, dimension):
                 subdimension = Label(_compose(dimension, number), crit_text, "subdimension", dimension)
             elif number and is_top_level(number) and C.SUBDIMENSION not in roles:
@@ -496,15 +581,10 @@ def tasks_from_table(
         elif number and not is_top_level(number) and not sub_text:
             dimension = _owner(number, dimension, warnings)
             subdimension = Label(number, "", "subdimension", dimension)
-        elif (
-            number
-            and is_top_level(number)
-            and not dim_text
-            and not sub_text
-            and C.DIMENSION not in roles
-            and C.CRITERION not in roles
-        ):
-            pass  # a plain running number
+        if not has_task_column and not description:
+            # An appendix listing the index's criteria: each criterion row is the task.
+            criterion = subdimension or dimension
+            description = (criterion.name if criterion else "") or crit_text or sub_text or dim_text
 
         task = RawTask(
             description=strip_bullet(description),
@@ -515,12 +595,19 @@ def tasks_from_table(
             lead=lead,
             partner=partner,
             time=time,
+            note=f.get("note", ""),
             framework=framework,
             section=section,
             page=row.page,
             line=row.line,
         )
-        if not lead and last is not None and last.criterion is task.criterion and not number and last.lead:
+        if (
+            not lead
+            and last is not None
+            and last.criterion is task.criterion
+            and (not number or (task.criterion is not None and task.criterion.code != number))
+            and last.lead
+        ):
             # The unit cells were merged over this row and the one above.
             task.lead = last.lead
             task.partner = task.partner or last.partner
@@ -557,6 +644,26 @@ def _spans_row(row: Row, roles: list[str | None]) -> bool:
         return False
     rest = row.cells[start + 1 :]
     return bool(rest) and all(cell.hmerged for cell in rest)
+
+
+def _group_heading(text: str, number: str | None, roles: list[str | None]) -> bool:
+    """A row label that names a field or dimension even when the row carries a lead unit:
+    "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "Lĩnh vực 2: …", "Chỉ số nội dung 3: …", an index's title,
+    or a top-level number beside a name in a table that has a criterion column."""
+    text = text.strip()
+    if not text or len(text) > 200:
+        return False
+    code, rest, word = criterion_marker(text)
+    if word in ("linh vuc", "chi so noi dung", "chi so thanh phan", "chi so"):
+        return True
+    if detect_framework(text) and (is_upper_text(text) or len(text) > 30):
+        return True
+    if (number and re.fullmatch(r"[IVXLC]+|[A-ZĐ]", number)) or (code and re.fullmatch(r"[IVX]+", code)):
+        return True
+    if is_upper_text(rest) and len(rest) > 8:
+        return True
+    has_criterion_column = any(r in (C.CRITERION, C.SUBDIMENSION, C.DIMENSION) for r in roles)
+    return bool(has_criterion_column and number and number.isdigit() and not code and C.TASK not in roles)
 
 
 def _reads_as_heading(text: str) -> bool:
@@ -602,7 +709,8 @@ def _row_fields(texts: list[str], own: list[str], roles: list[str | None]) -> di
         "crit_text": own_values.get(C.CRITERION, ""),
         "lead": values.get(C.LEAD, "") or values.get(C.UNITS, ""),
         "partner": values.get(C.PARTNER, ""),
-        "time": values.get(C.TIME, ""),
+        "time": values.get(C.TIME, "") or values.get(C.START, ""),
+        "note": values.get(C.NOTE, ""),
         "target": values.get(C.TARGET, ""),
         "output": values.get(C.OUTPUT, ""),
     }
@@ -686,7 +794,8 @@ _LABELS = [
     (
         "lead",
         re.compile(
-            r"(?:đơn vị|cơ quan|bộ phận)?\s*(?:chủ trì|phụ trách|chịu trách nhiệm chính)(?:\s*(?:thực hiện|theo dõi))?\s*:",
+            r"(?:đơn vị|cơ quan|bộ phận)?\s*(?:chủ trì|phụ trách|chịu trách nhiệm chính|chịu trách nhiệm)(?:\s*(?:thực hiện|theo dõi))?\s*:"
+            r"|(?:đơn vị|cơ quan|bộ phận)\s*thực hiện\s*:",
             re.I,
         ),
     ),
@@ -696,7 +805,7 @@ _LABELS = [
     ("output", re.compile(r"(?:sản phẩm|kết quả)(?:\s*(?:đầu ra|dự kiến))?\s*:", re.I)),
 ]
 _ANY_LABEL = re.compile(
-    r"(?:^|(?<=\s)|(?<=[.;]))(?:[-–+•]\s*)?(?:(?:đơn vị|cơ quan|bộ phận)\s*)?(?:chủ trì|phụ trách|phối hợp|thời gian|thời hạn|tiến độ|chỉ tiêu|sản phẩm|kết quả)"
+    r"(?:^|(?<=\s)|(?<=[.;]))(?:[-–+•]\s*)?(?:(?:đơn vị|cơ quan|bộ phận)\s*)?(?:chủ trì|phụ trách|chịu trách nhiệm|phối hợp|thời gian|thời hạn|tiến độ|chỉ tiêu|sản phẩm|kết quả|(?<=đơn vị )thực hiện|(?<=cơ quan )thực hiện)"
     r"(?:\s*(?:thực hiện|hoàn thành|theo dõi|đầu ra|dự kiến))?\s*:",
     re.I,
 )
@@ -739,6 +848,9 @@ def dimension_name(text: str) -> tuple[str | None, str]:
     if code is None:
         match = MARKER.match(text)
         rest = text[match.end() :].strip() if match else text
+    inner, inner_rest, word = criterion_marker(re.sub(r"^đối với\s+", "", rest, flags=re.I))
+    if inner and word:
+        code, rest = inner, inner_rest  # "a) Lĩnh vực 1: …", "Chỉ số nội dung 3: …"
     quoted = _QUOTED.search(rest)
     if quoted:
         return code, quoted.group(1).strip()
@@ -821,6 +933,16 @@ def tasks_from_prose(
         if folded.startswith(("noi nhan", "tm. ", "tm ", "kt. ", "phu luc")):
             in_tasks_section = False
             close_item()
+            continue
+
+        if level is not None and level != 9 and _index_section(text):
+            # "1.2. Đối với Chỉ số PAPI": the tasks below are about that index.
+            close_item()
+            section_title = one_line(text)
+            section_framework = detect_frameworks(text)[0]
+            dimension = None
+            dimension_level = None
+            in_tasks_section = True
             continue
 
         labels = _labels_in(text)
@@ -916,6 +1038,20 @@ def tasks_from_prose(
             tasks.append(task)
     tasks.sort(key=lambda t: t.line or 0)
     return tasks
+
+
+def _index_section(text: str) -> bool:
+    """A numbered heading naming an index: "1.1. Đối với Chỉ số CCHC và SIPAS", "2. Chỉ số PAPI"."""
+    _, rest = split_marker(text)
+    if len(rest) > 160 or re.search(r"[.;!?]\s*$", rest):
+        return False
+    if not detect_frameworks(rest):
+        return False
+    return bool(
+        re.match(
+            r"^(đối với|về|nhiệm vụ|giải pháp|nâng cao|cải thiện)?\s*(các\s+)?(bộ\s+)?chỉ số\b", rest, re.I
+        )
+    )
 
 
 def _strip_marker(text: str) -> str:
