@@ -4,9 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chiso.plans.lookup import PlanLookupError, find_one_plan
+from chiso.plans.lookup import PlanLookupError
 from chiso.reporting.consolidation import consolidate
 from chiso.reporting.export import file_name, write_consolidated_docx, write_consolidated_xlsx
+from chiso.reporting.lookup import find_round
 
 NOT_FOUND = 2
 
@@ -26,19 +27,10 @@ class Command(BaseCommand):
 
     def handle(self, number_symbol, issuer, round_number, fmt, year=None, output=None, **options):
         try:
-            plan = find_one_plan(number_symbol, issuer, year)
+            rnd = find_round(number_symbol, issuer, round_number, year)
         except PlanLookupError as exc:
             raise CommandError(str(exc), returncode=NOT_FOUND) from exc
-        rnd = plan.reporting_rounds.filter(number=round_number).first()
-        if rnd is None:
-            numbers = (
-                ", ".join(str(n) for n in plan.reporting_rounds.values_list("number", flat=True))
-                or "chưa có kỳ nào"
-            )
-            raise CommandError(
-                f"Kế hoạch {plan.number_symbol} không có kỳ báo cáo số {round_number} (các kỳ: {numbers}).",
-                returncode=NOT_FOUND,
-            )
+        plan = rnd.plan
         result = consolidate(rnd)
         path = Path(output) if output else Path(file_name(result, fmt))
         try:

@@ -12,7 +12,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chiso.plans.lookup import PlanLookupError, find_one_plan
+from chiso.plans.lookup import PlanLookupError
+from chiso.reporting.lookup import find_round
 from chiso.reporting.monitoring import PAIR_LABELS, RoundMonitoring, round_monitoring
 
 NOT_FOUND = 2
@@ -70,19 +71,10 @@ class Command(BaseCommand):
 
     def handle(self, number_symbol, issuer, round_number, year=None, as_json=False, **options):
         try:
-            plan = find_one_plan(number_symbol, issuer, year)
+            rnd = find_round(number_symbol, issuer, round_number, year)
         except PlanLookupError as exc:
             raise CommandError(str(exc), returncode=NOT_FOUND) from exc
-        rnd = plan.reporting_rounds.filter(number=round_number).select_related("plan", "plan__issuer").first()
-        if rnd is None:
-            numbers = (
-                ", ".join(str(n) for n in plan.reporting_rounds.values_list("number", flat=True))
-                or "chưa có kỳ nào"
-            )
-            raise CommandError(
-                f"Kế hoạch {plan.number_symbol} không có kỳ báo cáo số {round_number} (các kỳ: {numbers}).",
-                returncode=NOT_FOUND,
-            )
+        plan = rnd.plan
         m = round_monitoring(rnd)
         data = monitoring_json(m)
         if as_json:
