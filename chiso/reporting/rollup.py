@@ -178,7 +178,7 @@ def load_lower_plans(plan: Plan, report_plans: Mapping[int, int | None]) -> Lowe
         .values("id", "issuer_id", "state", "number", "symbol")
     )
     for row in rows:
-        result.plans[row["id"]] = row
+        result.plans[row["id"]] = dict(row)
         if row["state"] == PlanState.ISSUED:
             result.plan_of_unit[row["issuer_id"]] = row["id"]  # the latest issued wins
     for unit_id, plan_id in report_plans.items():
@@ -195,8 +195,9 @@ def load_lower_plans(plan: Plan, report_plans: Mapping[int, int | None]) -> Lowe
         .order_by("position", "id")
     )
     for task in tasks:
-        if task.plan_id in plan_ids:
-            result.children.setdefault((task.plan_id, task.parent_task_id), []).append(task)
+        parent_id = task.parent_task_id
+        if task.plan_id in plan_ids and parent_id is not None:
+            result.children.setdefault((task.plan_id, parent_id), []).append(task)
     return result
 
 
@@ -208,6 +209,11 @@ class RowGroup:
     upper: Task | None
     rows: list = field(default_factory=list)
     broken_down: bool = False
+
+
+def _upper_order(group: RowGroup) -> tuple[int, int]:
+    upper = group.upper
+    return (upper.position, upper.pk) if upper is not None else (0, 0)
 
 
 def group_rows(rows: Sequence, plan_id: int) -> list[RowGroup]:
@@ -229,7 +235,7 @@ def group_rows(rows: Sequence, plan_id: int) -> list[RowGroup]:
             group.rows.append(row)
         else:
             own.rows.append(row)
-    ordered = sorted(groups.values(), key=lambda g: (g.upper.position, g.upper.pk))
+    ordered = sorted(groups.values(), key=_upper_order)
     for group in ordered:
         group.rows.sort(key=lambda r: (r.task.plan_id != plan_id, r.task.position, r.task.pk))
     own.rows.sort(key=lambda r: (r.task.position, r.task.pk))
