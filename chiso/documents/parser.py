@@ -100,6 +100,9 @@ class ParsedPlan:
     pages: int | None = None
     seconds: float = 0.0
     issuer_unit: dict | None = None
+    # Tables that hold no recognisable task columns: {"page", "line", "columns": [header texts]},
+    # for a mapping step (which column is which) rather than a silent drop.
+    unmapped_tables: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         header = self.header
@@ -125,6 +128,7 @@ class ParsedPlan:
             "plan": plan,
             "tasks": [task.as_dict() for task in self.tasks],
             "warnings": list(self.warnings),
+            "unmapped_tables": list(self.unmapped_tables),
             "document": {
                 "filename": self.filename,
                 "format": self.format,
@@ -189,6 +193,17 @@ def extract_plan(
     if tables and not table_count:
         warnings.append(_("Có bảng nhiệm vụ nhưng không đọc được dòng nhiệm vụ nào trong bảng."))
 
+    unmapped = [_table_summary(document.blocks[index]) for index in other]
+    unmapped = [table for table in unmapped if table is not None]
+    for table in unmapped:
+        where = _("trang %(p)s, ") % {"p": table["page"]} if table["page"] else ""
+        warnings.append(
+            _(
+                "Bảng (%(w)sdòng %(n)s) có các cột %(c)s nhưng không nhận ra cột nhiệm vụ, đơn vị chủ trì hay thời gian: "
+                "hãy cho biết cột nào là cột nào."
+            )
+            % {"w": where, "n": table["line"] or "?", "c": ", ".join(f"“{c}”" for c in table["columns"])}
+        )
     header.deadlines = find_deadlines(texts[header.body_start :], header.year)
     tasks = [_finish(task, header, plan_framework) for task in raw]
     without_lead = []
@@ -215,7 +230,21 @@ def extract_plan(
             _("Tên kế hoạch nêu nhiều bộ chỉ số (%(k)s); bộ chỉ số của từng nhiệm vụ lấy theo phụ lục.")
             % {"k": ", ".join(plan_frameworks)}
         )
-    return ParsedPlan(header, tasks, warnings, document.format, document.filename, document.pages)
+    plan = ParsedPlan(header, tasks, warnings, document.format, document.filename, document.pages)
+    plan.unmapped_tables = unmapped
+    return plan
+
+
+def _table_summary(table: Table) -> dict | None:
+    """A table that looks like data (a short-celled first row over at least two more rows and
+    three columns) but was not read as a task table: its first row's texts."""
+    if not isinstance(table, Table) or len(table.rows) < 3:
+        return None
+    first = [cell.text.strip() for cell in table.rows[0].cells if not cell.hmerged]
+    named = [text for text in first if text]
+    if len(named) < 3 or any(len(text) > 80 for text in named):
+        return None
+    return {"page": table.page, "line": table.line, "columns": [one_line(text) for text in named]}
 
 
 def _finish(task: RawTask, header: PlanHeader, plan_framework: str | None) -> ParsedTask:
@@ -474,6 +503,19 @@ def parse_document(
         raise DocumentImportError(_("Tệp không có nội dung văn bản nào đọc được."), code="empty")
     plan = extract_plan(document, deadline)
     if not plan.tasks:
+        if plan.unmapped_tables:
+            tables = "; ".join(
+                _("bảng ở dòng %(n)s: %(c)s") % {"n": table["line"] or "?", "c": ", ".join(table["columns"])}
+                for table in plan.unmapped_tables[:10]
+            )
+            raise NoTasksFound(
+                _(
+                    "Không tìm thấy nhiệm vụ nào. Văn bản có %(k)s bảng nhưng không nhận ra cột nào là nhiệm vụ, "
+                    "đơn vị chủ trì hay thời gian (%(t)s): hãy chỉ rõ cột nào là cột nào."
+                )
+                % {"k": len(plan.unmapped_tables), "t": tables},
+                plan,
+            )
         if plan.header.found_anything():
             message = _(
                 "Không tìm thấy nhiệm vụ nào: văn bản không có bảng nhiệm vụ nhận dạng được (cần các cột "

@@ -492,7 +492,12 @@ def tasks_from_table(
                     lead and _group_heading(description, number, roles)
                 ):
                     dim_text, description, content = description, "", False
-            elif label_cells and not description and lead and _group_heading(label_cells, number, roles):
+            elif (
+                label_cells
+                and not description
+                and lead
+                and (has_task_column or _group_heading(label_cells, number, roles))
+            ):
                 content = False
         if not content:
             label = dim_text or crit_text or sub_text or (number_text if number is None else "")
@@ -671,6 +676,11 @@ def _reads_as_heading(text: str) -> bool:
     text = text.strip()
     if len(text) > 150 or re.search(r"[.;]$", text):
         return False
+    code, _name, word = criterion_marker(text)
+    if code and (
+        "." in code or word in ("tieu chi", "tc", "tieu chi thanh phan", "linh vuc", "chi so noi dung")
+    ):
+        return True  # "1.3. Chất lượng bầu cử", "Tiêu chí 1.3: …", "TC 2.1 …"
     _, rest = split_marker(text)
     if is_upper_text(rest):
         return True
@@ -771,6 +781,9 @@ def _is_continuation(
             return not (_first_word_upper(description) and _complete(last.description) and (target or output))
         return lower >= max(1, (len(texts) + 1) // 2)
     if not lead and not partner and not time and not target and not output:
+        code, _name, word = criterion_marker(description)
+        if code and ("." in code or word):
+            return False  # a criterion's own row
         return bool(description) and (
             starts_lower(description)
             or not _first_word_upper(strip_bullet(description))
@@ -982,6 +995,8 @@ def tasks_from_prose(
             and level != 9
             and dimension_level is not None
             and level <= dimension_level
+            and not labels
+            and not (_complete(text) and len(text) > 60)
         ):
             # A heading at the dimensions' level that names no dimension ends them.
             close_item()

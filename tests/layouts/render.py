@@ -193,8 +193,7 @@ def body_grid(layout: Layout, plan: Plan, groups: list[tuple[str, list[PlanTask]
             )
         dim_seen: list[str] = []
         criterion_seen: str | None = None
-        running = 0
-        for task in tasks:
+        for running, task in enumerate(tasks, start=1):
             c = task.criterion
             if c.dimension_code not in dim_seen:
                 dim_seen.append(c.dimension_code)
@@ -209,7 +208,6 @@ def body_grid(layout: Layout, plan: Plan, groups: list[tuple[str, list[PlanTask]
                 else:
                     rows.append(spanning("", _code_text(layout, c.code, c.name)))
             row = [""] * width
-            running += 1
             cont: list[str] | None = None
             for k, role in enumerate(roles):
                 if role == "code":
@@ -271,7 +269,7 @@ def _front(plan: Plan) -> list[str]:
         "HUYỆN VỊ XUYÊN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        f"Số: 120/KH-UBND",
+        "Số: 120/KH-UBND",
         f"Vị Xuyên, ngày 15 tháng 3 năm {y}",
         "KẾ HOẠCH",
         f"Nâng cao các chỉ số {titles} năm {y}",
@@ -389,6 +387,8 @@ def to_docx(items: list) -> bytes:
         width = len(grid[0])
         table = document.add_table(rows=len(grid), cols=width)
         table.style = "Table Grid"
+        cells = table._cells  # row-major, taken once (table.cell() rebuilds the grid each call)
+        merges = []
         for r, row in enumerate(grid):
             for k, text in enumerate(row):
                 if text in (LEFT, UP):
@@ -399,10 +399,11 @@ def to_docx(items: list) -> bytes:
                 down = r + 1
                 while down < len(grid) and grid[down][k] == UP:
                     down += 1
-                cell = table.cell(r, k)
+                cells[r * width + k].text = text
                 if right - 1 > k or down - 1 > r:
-                    cell = cell.merge(table.cell(down - 1, right - 1))
-                cell.text = text
+                    merges.append((cells[r * width + k], cells[(down - 1) * width + right - 1]))
+        for origin, corner in merges:
+            origin.merge(corner)
         for r in range(header_rows):
             flag = OxmlElement("w:tblHeader")
             flag.set(qn("w:val"), "true")
