@@ -338,8 +338,58 @@ def large_table() -> list[dict]:
     return rows
 
 
+def layouts_table() -> None:
+    """The generated layouts (tests/layouts): figures per layout family, the PDF layouts through
+    LibreOffice, and the same PDFs flattened to text as a viewer copies them."""
+    import importlib.util
+
+    if importlib.util.find_spec("tests.layouts") is None:
+        print("generated layouts: tests/layouts not found, skipped")
+        return
+    from chiso.documents.errors import NoTasksFound
+    from chiso.documents.parser import parse_document
+    from tests.layouts.corpus import cases
+    from tests.layouts.recovery import recover, report
+    from tests.layouts.render import render, soffice, to_pdf
+
+    def run_cases(items, documents=None, filename=None):
+        results = []
+        for index, (layout, plan) in enumerate(items):
+            name, data = render(layout, plan)
+            if documents is not None:
+                name, data = filename or "plan.pdf", documents[f"layout{index}"]
+            try:
+                parsed = parse_document(data, name, resolve=False).as_dict()
+            except NoTasksFound:
+                parsed = {"tasks": []}
+            results.append((layout, recover(plan, layout, parsed)))
+        return results
+
+    print("\ngenerated layouts (docx, tab-separated, | tables, prose; 240 from the fixed seed list):")
+    print(report(run_cases(cases(240, ("docx", "tsv", "pipe")))))
+    print("\none cell per line (a table copied from a viewer), 40 layouts:")
+    flat = [case for case in cases(400, ("flat",)) if case[0].mode != "prose"][:40]
+    print(report(run_cases(flat)).splitlines()[-1])
+    if soffice() is None:
+        print("PDF layouts: LibreOffice not installed, skipped")
+        return
+    pdf = cases(400, ("pdf",))[:40]
+    documents = to_pdf({f"layout{i}": render(layout, plan)[1] for i, (layout, plan) in enumerate(pdf)})
+    print("\nPDF layouts (LibreOffice), 40:")
+    print(report(run_cases(pdf, documents)))
+    import pdfplumber
+
+    texts = {}
+    for key, data in documents.items():
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            texts[key] = "\n".join(page.extract_text() or "" for page in document.pages).encode("utf-8")
+    print("\nthe same PDFs flattened to text (pdfplumber extract_text):")
+    print(report(run_cases(pdf, texts, "plan.txt")).splitlines()[-1])
+
+
 def run() -> None:
     samples_table()
+    layouts_table()
     large_table()
 
 
