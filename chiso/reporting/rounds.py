@@ -9,6 +9,15 @@ the six-month report from 01/12/2021 to 31/5/2022 and of the yearly report from 
 lowest first: units, then the coordinator, then the upper level; each is carried to the next
 working day (Bộ luật Dân sự 2015, Điều 148) and each level's date is strictly after the level
 below it.
+
+The units' due date is `Schedule.unit_days` calendar days after the cut-off, or the plan's written
+rule (`Schedule.due_rule`, chiso.reporting.duerules: a fixed date, N working days after the
+cut-off, day D of a month relative to the period, a fixed day every year).
+
+Rounds are generated from the plan's issue date onward, never before: a round whose cut-off is
+before the issue date is not generated, and the first round's data window and entry window start
+no earlier than the issue date (a three-year plan issued in November 2023 starts with the yearly
+or fourth-quarter report of 2023, its data counted from the issue date).
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from chiso.core.workdays import WorkCalendar, load_calendar
+from chiso.reporting.duerules import DueRule, resolve_due
 from chiso.reporting.models import RoundKind
 
 ONE_DAY = dt.timedelta(days=1)
@@ -69,6 +79,7 @@ class Schedule:
     - `grace_working_days`: working days after the units' due date still accepted as "late within
       grace" (0: no grace period).
     - `open_days_before`: the entry window opens this many days before the cut-off.
+    - `due_rule`: the plan's written rule for the units' due date (replaces `unit_days`).
     """
 
     year_start: tuple[int, int] = (1, 1)
@@ -77,6 +88,7 @@ class Schedule:
     upper_days: int | None = None
     grace_working_days: int = 0
     open_days_before: int = 15
+    due_rule: DueRule | None = None
 
 
 MOC_CHAU = Schedule(year_start=(12, 1), unit_days=5, coordinator_days=5)
@@ -117,12 +129,20 @@ def _titles(kind: str, year: int) -> list[tuple[int, str]]:
 
 
 def staggered_dates(
-    period_end: dt.date, schedule: Schedule, work: WorkCalendar
+    period_end: dt.date,
+    schedule: Schedule,
+    work: WorkCalendar,
+    period_start: dt.date | None = None,
+    title: str = "",
 ) -> tuple[dt.date, dt.date | None, dt.date, dt.date | None]:
     """(units' due date, end of grace, coordinator's due date, upper level's due date) for a cut-off."""
-    nominal_due = period_end + dt.timedelta(days=schedule.unit_days)
-    nominal_coordinator = nominal_due + dt.timedelta(days=schedule.coordinator_days)
-    due = work.next_working_day(nominal_due)
+    if schedule.due_rule is not None:
+        due = resolve_due(schedule.due_rule, period_start or period_end, period_end, work, title)
+        nominal_coordinator = due + dt.timedelta(days=schedule.coordinator_days)
+    else:
+        nominal_due = period_end + dt.timedelta(days=schedule.unit_days)
+        nominal_coordinator = nominal_due + dt.timedelta(days=schedule.coordinator_days)
+        due = work.next_working_day(nominal_due)
     grace = work.add_working_days(due, schedule.grace_working_days) if schedule.grace_working_days else None
     coordinator = work.next_working_day(nominal_coordinator)
     floor = grace or due
@@ -143,11 +163,14 @@ def generate_rounds(
     schedule: Schedule | None = None,
     first_number: int = 1,
     calendar_: WorkCalendar | None = None,
+    not_before: dt.date | None = None,
 ) -> list[RoundSpec]:
     """The rounds of `kind` for the years `year_from`..`year_to` (a plain function, nothing saved).
 
     Each round's data window runs from the start of the reporting year to its cut-off
     (cumulative, as Vietnamese reports are); the lock date is the coordinator's due date.
+    With `not_before` (the plan's issue date) no round has its cut-off before that day, and no
+    window starts before it. A due rule refused for any round raises ValidationError (`due_rule`).
     """
     schedule = schedule or Schedule()
     if year_to < year_from:
@@ -159,15 +182,19 @@ def generate_rounds(
         start = reporting_year_start(year, schedule)
         for months, title in _titles(kind, year):
             end = _shift_months(start, months) - ONE_DAY
-            due, grace, coordinator, upper = staggered_dates(end, schedule, work)
+            if not_before is not None and end < not_before:
+                continue
+            window_start = max(start, not_before) if not_before is not None else start
+            due, grace, coordinator, upper = staggered_dates(end, schedule, work, window_start, title)
+            opens_on = max(window_start, end - dt.timedelta(days=schedule.open_days_before))
             specs.append(
                 RoundSpec(
                     number=number,
                     kind=kind,
                     title=title,
-                    period_start=start,
+                    period_start=window_start,
                     period_end=end,
-                    opens_on=max(start, end - dt.timedelta(days=schedule.open_days_before)),
+                    opens_on=min(opens_on, due),
                     due_on=due,
                     grace_until=grace,
                     locks_on=coordinator,
@@ -180,8 +207,10 @@ def generate_rounds(
 
 
 def generate_for_plan(plan, kind: str, schedule: Schedule | None = None) -> list[RoundSpec]:
-    """The rounds of `kind` for the plan's period, numbered after its existing rounds."""
+    """The rounds of `kind` for the plan's period from its issue date on, numbered after its existing rounds."""
     from django.db.models import Max
 
     top = plan.reporting_rounds.aggregate(top=Max("number"))["top"] or 0
-    return generate_rounds(plan.year_from, plan.year_to, kind, schedule, first_number=top + 1)
+    return generate_rounds(
+        plan.year_from, plan.year_to, kind, schedule, first_number=top + 1, not_before=plan.issued_on
+    )
