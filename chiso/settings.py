@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chiso.units.context_processors.chiso",
+                "chiso.home.context_processors.waiting",
             ],
         },
     },

@@ -5,4 +5,6 @@ from chiso.home import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/dashboard/", views.dashboard, name="home-dashboard"),
+    path("home/approve/", views.approve, name="home-approve"),
+    path("home/remind/", views.remind, name="home-remind"),
 ]

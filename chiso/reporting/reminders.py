@@ -99,10 +99,12 @@ def _kind(due_on: dt.date, today: dt.date, days_before: int) -> str | None:
     return None
 
 
-def reports_due(today: dt.date, days_before: int = DEFAULT_DAYS_BEFORE) -> list[Due]:
-    """Units that have not sent their report in a round that is due soon, today, or late but open."""
+def reports_due(today: dt.date, days_before: int = DEFAULT_DAYS_BEFORE, rounds=None) -> list[Due]:
+    """Units that have not sent their report in a round that is due soon, today, or late but open
+    (among `rounds`, a queryset of rounds, when given)."""
     rounds = (
-        ReportingRound.objects.filter(due_on__lte=today + dt.timedelta(days=days_before), opens_on__lte=today)
+        (ReportingRound.objects.all() if rounds is None else rounds)
+        .filter(due_on__lte=today + dt.timedelta(days=days_before), opens_on__lte=today)
         .filter(Q(locks_on__gte=today) | Q(extensions__due_on__gte=today))
         .exclude(plan__state=PlanState.DRAFT)
         .select_related("plan", "plan__issuer")
@@ -198,17 +200,7 @@ def send_reminders(
     result.dues = dues
     if not dues:
         return result
-    members: dict[int, list] = {}
-    for m in (
-        Membership.objects.filter(
-            unit_id__in={d.unit.pk for d in dues}, role__in=RECIPIENT_ROLES, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user_id")
-    ):
-        users = members.setdefault(m.unit_id, [])
-        if all(u.pk != m.user_id for u in users):
-            users.append(m.user)
+    members = _recipients(dues)
     planned = []
     for due in dues:
         for user in members.get(due.unit.pk, []):
@@ -225,39 +217,105 @@ def send_reminders(
             result.emails += channel == ReminderLog.Channel.EMAIL
             result.notifications += channel == ReminderLog.Channel.APP
             continue
-        subject, body = due.message(today)
-        try:
-            with transaction.atomic():
-                entry = ReminderLog.objects.create(
-                    key=key,
-                    subject=due.subject,
-                    kind=due.kind,
-                    channel=channel,
-                    round=due.round,
-                    plan=due.plan,
-                    unit=due.unit,
-                    user=user,
-                    recipient=user.email if channel == ReminderLog.Channel.EMAIL else user.get_username(),
-                    due_on=due.due_on,
-                    sent_at=now,
-                )
-                if channel == ReminderLog.Channel.APP:
-                    Notification.objects.create(user=user, title=subject[:300], body=body, url=due.url)
-        except IntegrityError:
-            result.already_sent += 1  # another run sent it a moment ago
+        _count(result, _deliver(due, user, channel, key, now, today))
+    return result
+
+
+def _recipients(dues: list[Due]) -> dict[int, list]:
+    """The active officers, coordinators and admins of each unit of `dues`, by unit id."""
+    members: dict[int, list] = {}
+    for m in (
+        Membership.objects.filter(
+            unit_id__in={d.unit.pk for d in dues}, role__in=RECIPIENT_ROLES, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        users = members.setdefault(m.unit_id, [])
+        if all(u.pk != m.user_id for u in users):
+            users.append(m.user)
+    return members
+
+
+def _count(result: SendResult, outcome: str) -> None:
+    if outcome == "app":
+        result.notifications += 1
+    elif outcome == "email":
+        result.emails += 1
+    elif outcome == "already":
+        result.already_sent += 1
+    else:
+        result.failed += 1
+
+
+def _deliver(due: Due, user, channel: str, key: str, now: dt.datetime, today: dt.date) -> str:
+    """Log and send one reminder: "app", "email", "already" (the key was taken) or "failed"."""
+    subject, body = due.message(today)
+    try:
+        with transaction.atomic():
+            entry = ReminderLog.objects.create(
+                key=key,
+                subject=due.subject,
+                kind=due.kind,
+                channel=channel,
+                round=due.round,
+                plan=due.plan,
+                unit=due.unit,
+                user=user,
+                recipient=user.email if channel == ReminderLog.Channel.EMAIL else user.get_username(),
+                due_on=due.due_on,
+                sent_at=now,
+            )
+            if channel == ReminderLog.Channel.APP:
+                Notification.objects.create(user=user, title=subject[:300], body=body, url=due.url)
+    except IntegrityError:
+        return "already"  # another run sent it a moment ago
+    if channel == ReminderLog.Channel.APP:
+        return "app"
+    try:
+        EmailMessage(
+            subject=subject,
+            body=f"{body}\n\n" + _("Xem và gửi báo cáo tại") + f": {site_url(due.url)}\n\n-- chiso",
+            to=[user.email],
+        ).send()
+    except Exception:
+        log.exception("reminder e-mail to %s failed", user.email)
+        ReminderLog.objects.filter(pk=entry.pk).delete()
+        return "failed"
+    return "email"
+
+
+@dataclass
+class RemindResult:
+    """What a reminder sent by hand did, per unit: in-app notifications and e-mails sent."""
+
+    sent: SendResult = field(default_factory=SendResult)
+    without_email: list[Unit] = field(default_factory=list)
+    without_recipient: list[Unit] = field(default_factory=list)
+
+
+def remind_now(dues: list[Due], now: dt.datetime | None = None) -> RemindResult:
+    """Remind these units at once (a coordinator's click), whatever was sent before.
+
+    Each recipient gets an in-app notification, and an e-mail when they have an address; a unit
+    with nobody to notify, or nobody with an e-mail address, is listed so the page can say so.
+    The caller checks that the user coordinates each due's round."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    result = RemindResult()
+    result.sent.dues = dues
+    members = _recipients(dues)
+    stamp = now.strftime("%Y%m%d%H%M%S%f")
+    for due in dues:
+        users = members.get(due.unit.pk, [])
+        if not users:
+            result.without_recipient.append(due.unit)
             continue
-        if channel == ReminderLog.Channel.APP:
-            result.notifications += 1
-            continue
-        try:
-            EmailMessage(
-                subject=subject,
-                body=f"{body}\n\n" + _("Xem và gửi báo cáo tại") + f": {site_url(due.url)}\n\n-- chiso",
-                to=[user.email],
-            ).send()
-            result.emails += 1
-        except Exception:
-            log.exception("reminder e-mail to %s failed", user.email)
-            ReminderLog.objects.filter(pk=entry.pk).delete()
-            result.failed += 1
+        if not any(u.email for u in users):
+            result.without_email.append(due.unit)
+        for user in users:
+            channels = [ReminderLog.Channel.APP] + ([ReminderLog.Channel.EMAIL] if user.email else [])
+            for channel in channels:
+                key = f"manual:{stamp}:{due.key(user.pk, channel)}"[:200]
+                _count(result.sent, _deliver(due, user, channel, key, now, today))
     return result
