@@ -153,11 +153,28 @@ def test_each_assigned_unit_gets_a_prefilled_draft(world, tuyen_quang):
     # Running the cascade again creates nothing new.
     again = cascade_plan(None, plan)
     assert again.created == [] and len(again.existing) == 5
-    assert check_plan(draft) == [
-        f
-        for f in check_plan(draft)
-        if f.code == "not_issued_overdue"  # drafts are past the 2026 deadline; nothing else is wrong
+    # Every task of the fresh draft is the province's word for word: marked, and flagged until the
+    # commune changes it (drafts are also past the 2026 deadline; nothing else is wrong).
+    assert all(task.to_concretise for task in draft.tasks.select_related("parent_task"))
+    assert sorted(f.code for f in check_plan(draft)) == [
+        *["copied"] * 4,
+        "not_issued_overdue",
+        *["parent_not_concretised"] * 4,
     ]
+    concretise(draft)
+    assert [f.code for f in check_plan(draft)] == ["not_issued_overdue"]
+    assert not any(task.to_concretise for task in draft.tasks.select_related("parent_task"))
+
+
+def concretise(draft: Plan) -> None:
+    """The unit makes each copied task its own (its target for itself)."""
+    for task in draft.tasks.order_by("position"):
+        services.update_task(
+            None,
+            task,
+            {"target_text": f"{task.target_text} tại {draft.issuer.name}", "version": task.version},
+            partial=True,
+        )
 
 
 def test_cascade_needs_an_issued_plan_and_coordinate(world, tuyen_quang, idx, officer, coordinator):
@@ -188,6 +205,8 @@ def test_cascade_to_chosen_units_and_refuses_others(world, tuyen_quang):
 def test_matrix_reports_exactly_the_three_problems(world, idx):
     plan = world["plan"]
     drafts = {p.issuer_id: p for p in cascade_plan(None, plan).created}
+    for draft in drafts.values():
+        concretise(draft)
     c1, c2, c3 = world["communes"]
     t1, t2, t3, t4 = world["tasks"]
     # Commune 1 serves T2 under a dimension-1 criterion: dimension 2 is no longer covered.

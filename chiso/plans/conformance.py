@@ -5,7 +5,12 @@ The rules (Mộc Châu 2022, IV.1.1, and the cascade):
 - every upper task assigned to the unit has at least one child task in its lower plan;
 - every task names a lead unit, a measurable target or an expected output, and a timeframe
   with a due date (or "continuous");
-- a lower plan is issued by the upper plan's deadline for lower plans.
+- a lower plan is issued by the upper plan's deadline for lower plans;
+- a lower plan adapts what it was given: a task whose text and target are still the parent's word
+  for word is flagged "copied" (the cascade's draft marks it "Cần cụ thể hóa" until the unit changes
+  it), and a parent task whose children are all such copies is not concretised;
+- no target counts a population the unit is not ("100% các xã, phường" in a commune's plan): the
+  rule is in chiso.plans.populations.
 
 `check_plan` checks one plan. `lower_plans_matrix` checks every lower plan of an upper plan at
 once, in a number of queries that does not grow with the number of units.
@@ -22,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from chiso.core.vndates import short_date
 from chiso.frameworks.models import Criterion, CriterionLevel, FrameworkVersion
-from chiso.plans.models import Plan, PlanState, Task, TaskAssignment, TimeframeKind
+from chiso.plans.models import Plan, PlanState, Task, TaskAssignment, TimeframeKind, copied_unchanged
+from chiso.plans.populations import inapplicable_populations
 from chiso.units.models import Unit
 
 ERROR = "error"
@@ -48,7 +54,12 @@ class TaskFacts:
     position: int
     number: str
     text: str
+    target_text: str = ""
+    target_op: str = ""
+    target_value: object = None
+    target_unit: str = ""
     criteria: set[int] = field(default_factory=set)
+    assigned: list[tuple[int | None, str]] = field(default_factory=list)  # (unit id, kind) of assignees
     has_lead: bool = False
     measurable: bool = False
     has_output: bool = False
@@ -140,8 +151,10 @@ def load_facts(plans: list[Plan]) -> dict[int, PlanFacts]:
             "position",
             "number",
             "text",
+            "target_text",
             "target_op",
             "target_value",
+            "target_unit",
             "output",
             "timeframe_kind",
             "due_on",
@@ -156,6 +169,10 @@ def load_facts(plans: list[Plan]) -> dict[int, PlanFacts]:
             position=row["position"],
             number=row["number"],
             text=row["text"],
+            target_text=row["target_text"],
+            target_op=row["target_op"],
+            target_value=row["target_value"],
+            target_unit=row["target_unit"],
             measurable=bool(row["target_op"]) and row["target_value"] is not None,
             has_output=bool(row["output"].strip()),
             timeframe_kind=row["timeframe_kind"],
@@ -169,12 +186,15 @@ def load_facts(plans: list[Plan]) -> dict[int, PlanFacts]:
         "task_id", "criterion_id"
     ):
         tasks[task_id].criteria.add(criterion_id)
-    for task_id in (
-        TaskAssignment.objects.filter(task__plan_id__in=ids, role=TaskAssignment.Role.LEAD)
-        .values_list("task_id", flat=True)
-        .distinct()
-    ):
-        tasks[task_id].has_lead = True
+    for task_id, role, unit_id, unit_kind, group_kinds in TaskAssignment.objects.filter(
+        task__plan_id__in=ids
+    ).values_list("task_id", "role", "unit_id", "unit__kind", "group__member_kinds"):
+        task = tasks[task_id]
+        task.has_lead = task.has_lead or role == TaskAssignment.Role.LEAD
+        if unit_id:
+            task.assigned.append((unit_id, unit_kind))
+        else:
+            task.assigned += [(None, k.strip()) for k in (group_kinds or "").split(",") if k.strip()]
     plan_versions = Plan.frameworks.through
     for plan_id, version_id in plan_versions.objects.filter(plan_id__in=ids).values_list(
         "plan_id", "frameworkversion_id"
@@ -237,18 +257,72 @@ def check_tasks(facts: PlanFacts) -> list[Finding]:
 
 
 def check_concretised(facts: PlanFacts, parents: list[TaskFacts], upper: Plan) -> list[Finding]:
-    """Every upper task assigned to the unit has at least one child task in its plan."""
-    children = {t.parent_task_id for t in facts.tasks if t.parent_task_id}
-    return [
-        Finding(
-            "parent_missing",
-            _("Chưa cụ thể hóa %(task)s của Kế hoạch %(ns)s.")
-            % {"task": parent.label[:1].lower() + parent.label[1:], "ns": upper.number_symbol},
-            task_id=parent.id,
-        )
-        for parent in parents
-        if parent.id not in children
-    ]
+    """Every upper task assigned to the unit has at least one child task in its plan, and one of them
+    is more than a word-for-word copy of it."""
+    children: dict[int, list[TaskFacts]] = {}
+    for task in facts.tasks:
+        if task.parent_task_id:
+            children.setdefault(task.parent_task_id, []).append(task)
+    findings = []
+    for parent in parents:
+        mine = children.get(parent.id, [])
+        label = parent.label[:1].lower() + parent.label[1:]
+        if not mine:
+            message = _("Chưa cụ thể hóa %(task)s của Kế hoạch %(ns)s.")
+            findings.append(
+                Finding(
+                    "parent_missing", message % {"task": label, "ns": upper.number_symbol}, task_id=parent.id
+                )
+            )
+        elif all(copied_unchanged(child, parent) for child in mine):
+            message = _(
+                "Chưa cụ thể hóa %(task)s của Kế hoạch %(ns)s: nhiệm vụ và chỉ tiêu vẫn chép nguyên văn."
+            )
+            findings.append(
+                Finding(
+                    "parent_not_concretised",
+                    message % {"task": label, "ns": upper.number_symbol},
+                    task_id=parent.id,
+                )
+            )
+    return findings
+
+
+def check_adapted(facts: PlanFacts, upper_tasks: dict[int, TaskFacts]) -> list[Finding]:
+    """Tasks copied unchanged from their parent, and targets about a population the unit is not."""
+    issuer = facts.plan.issuer
+    findings = []
+    for task in facts.tasks:
+        parent = upper_tasks.get(task.parent_task_id) if task.parent_task_id else None
+        if copied_unchanged(task, parent):
+            findings.append(
+                Finding(
+                    "copied",
+                    _("%(task)s: nhiệm vụ và chỉ tiêu chép nguyên văn từ kế hoạch cấp trên, cần cụ thể hóa.")
+                    % {"task": task.label},
+                    severity=WARNING,
+                    task_id=task.id,
+                )
+            )
+        text = " ".join(filter(None, [task.target_text, task.target_unit]))
+        for population in inapplicable_populations(text, issuer.kind, issuer.pk, task.assigned):
+            findings.append(
+                Finding(
+                    "population",
+                    _(
+                        "%(task)s: chỉ tiêu “%(target)s” tính trên %(population)s, không phải đơn vị của "
+                        "%(unit)s; cần cụ thể hóa chỉ tiêu cho đơn vị."
+                    )
+                    % {
+                        "task": task.label,
+                        "target": task.target_text,
+                        "population": population.label,
+                        "unit": issuer.name,
+                    },
+                    task_id=task.id,
+                )
+            )
+    return findings
 
 
 @dataclass(frozen=True)
@@ -322,8 +396,9 @@ def check_plan(plan: Plan, today: dt.date | None = None) -> list[Finding]:
     mine = facts[plan.pk]
     index = load_dimensions(mine.version_ids)
     findings = check_coverage(mine, index) + check_tasks(mine)
+    upper_tasks = {t.id: t for t in facts[upper.pk].tasks} if upper is not None else {}
+    findings += check_adapted(mine, upper_tasks)
     if upper is not None:
-        upper_tasks = {t.id: t for t in facts[upper.pk].tasks}
         parents = [
             upper_tasks[i] for i in assigned_parent_tasks(upper, [plan.issuer_id]).get(plan.issuer_id, [])
         ]
@@ -447,7 +522,7 @@ def lower_plans_matrix(upper: Plan, today: dt.date | None = None) -> Matrix:
                 timeliness=timeliness(lower, deadline, today, calendar),
                 missing_dimensions=check_coverage(mine, index),
                 missing_parents=check_concretised(mine, parents, upper),
-                task_findings=check_tasks(mine),
+                task_findings=check_tasks(mine) + check_adapted(mine, upper_facts),
             )
         )
     return Matrix(upper=upper, deadline=deadline, rows=rows)

@@ -34,7 +34,9 @@ class TaskTable:
 
 def tasks_for_export(plan: Plan) -> list[Task]:
     return list(
-        plan.tasks.order_by("position", "id").prefetch_related(
+        plan.tasks.order_by("position", "id")
+        .select_related("parent_task")
+        .prefetch_related(
             "criteria",
             Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit", "group")),
         )

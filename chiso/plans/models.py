@@ -470,6 +470,11 @@ class Task(BaseModel):
         return self.target_value is not None and bool(self.target_op)
 
     @property
+    def to_concretise(self) -> bool:
+        """A child task whose text and target are still its parent's word for word (the cascade's copy)."""
+        return self.parent_task_id is not None and copied_unchanged(self, self.parent_task)
+
+    @property
     def measurable_label(self) -> str:
         """ "on_time_dossiers ≥ 95 %"."""
         if not self.has_measurable_target:
@@ -543,6 +548,23 @@ def authority_name(unit, short: bool = True) -> str:
         prefix = "UBND" if short else "Ủy ban nhân dân"
         return f"{prefix} {lower_first(unit.name)}"
     return unit.name
+
+
+COPIED_FIELDS = ("text", "target_text", "target_op", "target_value", "target_unit")
+
+
+def copied_unchanged(child, parent) -> bool:
+    """Whether `child` (a Task, or anything with the same attributes) keeps the text and target of `parent`.
+
+    Compared after trimming spaces; a child whose parent is unknown is not a copy.
+    """
+    if parent is None:
+        return False
+
+    def norm(value):
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    return all(norm(getattr(child, f)) == norm(getattr(parent, f)) for f in COPIED_FIELDS)
 
 
 def lower_first(name: str) -> str:

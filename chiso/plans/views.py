@@ -298,7 +298,7 @@ def _task_context(request, plan: Plan, task: Task | None, **extra) -> dict:
 
 def _task_with_relations(plan: Plan, pk: int) -> Task:
     return get_object_or_404(
-        plan.tasks.prefetch_related(
+        plan.tasks.select_related("parent_task").prefetch_related(
             "criteria",
             Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit", "group")),
         ),
