@@ -516,6 +516,20 @@ def _report_context(request, report: UnitReport, rows, errors=None, posted=None)
     }
 
 
+def _refusal_reasons(errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Why a submit was refused, each reason with the anchor of its row or field ("" if none)."""
+    reasons = []
+    for key, ms in errors.items():
+        if key.startswith("task-"):
+            anchor = "task-" + key.split("-")[1]
+        elif key in services.NARRATIVE:
+            anchor = key
+        else:
+            anchor = ""
+        reasons.extend((m, anchor) for m in ms)
+    return reasons
+
+
 @login_required
 def report_detail(request, pk: int):
     report = get_report(request, pk)
@@ -537,13 +551,10 @@ def report_detail(request, pk: int):
                 report = get_report(request, pk)
                 rows = _report_rows(report)
                 errors = _error_dict(exc)
-                errors.setdefault("__all__", []).insert(0, _("Đã lưu bản nháp nhưng chưa gửi được báo cáo:"))
-                return render(
-                    request,
-                    "reporting/report_detail.html",
-                    _report_context(request, report, rows, errors),
-                    status=400,
-                )
+                context = _report_context(request, report, rows, errors)
+                context["refused"] = _refusal_reasons(errors)
+                context["general_errors"] = []
+                return render(request, "reporting/report_detail.html", context, status=400)
             messages.success(request, _("Đã gửi báo cáo."))
         else:
             messages.success(request, _("Đã lưu bản nháp."))

@@ -21,3 +21,80 @@ document.addEventListener("submit", (event) => {
     if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
   }
 });
+
+// One handler for every htmx request that fails. A 4xx answered with a fragment (a form with its
+// errors, rendered by render_page) is swapped in like any answer. Anything else (the error page,
+// a JSON {"detail": …}, a 5xx, a network failure) leaves the page as it was and shows the
+// server's message in an alert beside the element that sent the request. The words come from
+// base.html (translated there), never from this file.
+(() => {
+  const text = (name) => document.body.getAttribute(name) || "";
+  const isPage = (body) => /<html[\s>]|<!doctype/i.test(body.slice(0, 500));
+
+  function messageOf(xhr) {
+    const body = xhr.responseText || "";
+    const type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.includes("json")) {
+      try {
+        const data = JSON.parse(body);
+        if (data && typeof data.detail === "string") return data.detail;
+      } catch (_) {
+        /* not JSON after all */
+      }
+    }
+    if (type.includes("html") && body) {
+      const doc = new DOMParser().parseFromString(body, "text/html");
+      const found = doc.querySelector("main [role=alert], main .lead, [role=alert], .lead");
+      if (found && found.textContent.trim()) return found.textContent.trim();
+    } else if (type.includes("text/plain") && body.trim() && body.length < 500) {
+      return body.trim();
+    }
+    return xhr.status >= 500 ? text("data-error-server") : text("data-error-request");
+  }
+
+  function anchorOf(elt) {
+    if (!(elt instanceof Element) || !elt.isConnected) return document.querySelector("main") || document.body;
+    return elt.closest("form") || elt;
+  }
+
+  function clear(anchor) {
+    const next = anchor.nextElementSibling;
+    if (next && next.classList.contains("htmx-error")) next.remove();
+  }
+
+  function show(elt, message) {
+    const anchor = anchorOf(elt);
+    clear(anchor);
+    const alert = document.createElement("div");
+    alert.className = "alert alert-danger htmx-error mt-2";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("data-testid", "htmx-error");
+    alert.textContent = message;
+    if (anchor === document.body || anchor.tagName === "MAIN") anchor.prepend(alert);
+    else anchor.after(alert);
+    alert.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.status < 400) return;
+    const body = xhr.responseText || "";
+    const type = xhr.getResponseHeader("Content-Type") || "";
+    if (xhr.status < 500 && type.includes("html") && body.trim() && !isPage(body)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      return;
+    }
+    event.detail.shouldSwap = false;
+    show(event.detail.requestConfig ? event.detail.requestConfig.elt : event.target, messageOf(xhr));
+  });
+
+  document.addEventListener("htmx:sendError", (event) => show(event.target, text("data-error-network")));
+  document.addEventListener("htmx:timeout", (event) => show(event.target, text("data-error-network")));
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful && event.target instanceof Element && event.target.isConnected) {
+      clear(anchorOf(event.target));
+    }
+  });
+})();
