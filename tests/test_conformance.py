@@ -9,7 +9,7 @@ from chiso.plans import services
 from chiso.plans.conformance import check_plan, check_timeliness, load_dimensions, load_facts, timeliness
 from chiso.plans.export import task_tables
 from chiso.plans.models import Plan
-from tests.test_plans_support import criterion, draft_plan, make_framework, task_data
+from tests.test_plans_support import body, criterion, draft_plan, make_framework, task_data
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,108 @@ def test_facts_load_in_constant_queries(tuyen_quang, commune, idx, django_assert
         facts = load_facts(plans)
     assert [len(f.tasks) for f in facts.values()] == [2, 2, 2]
     assert all(t.has_lead and t.measurable for f in facts.values() for t in f.tasks)
+
+
+# --- adapting the upper plan: copied tasks, populations the unit is not ------------------------
+
+
+def commune_plan(commune, idx, upper=None, **fields):
+    return draft_plan(
+        commune,
+        idx,
+        title="Nâng cao Chỉ số PAPI xã Vị Xuyên năm 2026",
+        place="Vị Xuyên",
+        **({"upper_plan": upper.pk} if upper is not None else {}),
+        **fields,
+    )
+
+
+def test_a_commune_target_about_communes_is_flagged(commune, idx):
+    plan = commune_plan(commune, idx)
+    for code in ("2.1", "3.1"):
+        services.add_task(None, plan, task_data(idx, code, [commune]))
+    task = services.add_task(
+        None, plan, task_data(idx, "1.1", [commune], text="Công khai", target_text="100% xã, phường")
+    )
+    findings = check_plan(plan)
+    assert [(f.code, f.task_id) for f in findings] == [("population", task.pk)]
+    assert findings[0].message == (
+        "Nhiệm vụ dòng 3 “Công khai”: chỉ tiêu “100% xã, phường” tính trên các xã, phường, thị trấn, "
+        "không phải đơn vị của Xã Vị Xuyên; cần cụ thể hóa chỉ tiêu cho đơn vị."
+    )
+    # The commune's own villages are its population.
+    services.update_task(
+        None, task, {"target_text": "100% các thôn, tổ dân phố", "version": task.version}, partial=True
+    )
+    assert check_plan(plan) == []
+
+
+def test_a_department_may_count_communes_only_on_tasks_assigned_to_them(tuyen_quang, commune, idx):
+    department = body(tuyen_quang, "Sở Nội vụ thử nghiệm")
+    plan = draft_plan(department, idx, title="Kế hoạch của Sở")
+    services.add_task(None, plan, task_data(idx, "2.1", [department]))
+    services.add_task(None, plan, task_data(idx, "3.1", [department]))
+    shared = services.add_task(
+        None,
+        plan,
+        task_data(
+            idx, "1.1", [department], [commune], text="Hướng dẫn", target_text="100% các xã được hướng dẫn"
+        ),
+    )
+    alone = services.add_task(
+        None,
+        plan,
+        task_data(idx, "1.2", [department], text="Tự làm", target_text="100% các xã được hướng dẫn"),
+    )
+    own = services.add_task(
+        None, plan, task_data(idx, "1.2", [department], text="Các sở", target_text="100% sở, ban, ngành")
+    )
+    assert [(f.code, f.task_id) for f in check_plan(plan)] == [
+        ("population", alone.pk),
+        ("population", own.pk),
+    ]
+    assert shared.pk not in {f.task_id for f in check_plan(plan)}
+
+
+def test_copied_and_concretised_children(tuyen_quang, commune, idx):
+    from chiso.plans.cascade import cascade_plan
+
+    upper = draft_plan(tuyen_quang, idx, number_symbol="9/KH-UBND")
+    parents = [
+        services.add_task(None, upper, task_data(idx, code, [commune], text=f"Nhiệm vụ {code}"))
+        for code in ("1.1", "2.1", "3.1")
+    ]
+    upper.refresh_from_db()
+    upper = services.issue_plan(None, upper, version=upper.version, issued_on=dt.date(2026, 3, 2))
+    (draft,) = cascade_plan(None, upper, [commune.pk]).created
+    children = {c.parent_task_id: c for c in draft.tasks.all()}
+    # Parent 1: the copy stays, a concretised child is added → only the copy is flagged.
+    services.add_task(
+        None,
+        draft,
+        {
+            **task_data(
+                idx, "1.1", [commune], text="Niêm yết tại 12 thôn", target_text="100% các thôn được niêm yết"
+            ),
+            "parent_task": parents[0].pk,
+        },
+    )
+    # Parent 2: the target changed. Parent 3: untouched.
+    child = children[parents[1].pk]
+    services.update_task(
+        None, child, {"target_text": "Ít nhất 98% hồ sơ của xã", "version": child.version}, partial=True
+    )
+    findings = [(f.code, f.task_id) for f in check_plan(draft, today=dt.date(2026, 3, 3))]
+    assert sorted(findings) == sorted(
+        [
+            ("copied", children[parents[0].pk].pk),
+            ("copied", children[parents[2].pk].pk),
+            ("parent_not_concretised", parents[2].pk),
+        ]
+    )
+    by_code = {f.code: f for f in check_plan(draft, today=dt.date(2026, 3, 3))}
+    assert by_code["parent_not_concretised"].message == (
+        "Chưa cụ thể hóa nhiệm vụ dòng 3 “Nhiệm vụ 3.1” của Kế hoạch 9/KH-UBND: nhiệm vụ và chỉ tiêu "
+        "vẫn chép nguyên văn."
+    )
+    assert by_code["copied"].severity == "warning"
