@@ -300,6 +300,8 @@ def test_cascade_page_and_matrix(client, coordinator, province_plan, commune, ot
     login(client, coordinator)
     page = client.get(reverse("plan-cascade", args=[province_plan.pk])).content.decode()
     assert commune.name in page and other_commune.name in page and "26/02/2026" in page
+    # Nothing is ticked until the coordinator ticks units (or "all").
+    assert "checked" not in page and "Đã chọn 0 đơn vị: sẽ tạo 0 dự thảo" in page
     response = client.post(
         reverse("plan-cascade", args=[province_plan.pk]),
         {
@@ -309,7 +311,31 @@ def test_cascade_page_and_matrix(client, coordinator, province_plan, commune, ot
             "lower_plan_due_on": "",
         },
     )
-    assert response.status_code == 302
+    # First the page says what it will create, by name; nothing is created yet.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sẽ tạo 1 dự thảo kế hoạch thực hiện, cho các đơn vị sau:" in page
+    assert f"<li>{commune.name}</li>" in page and f"<li>{other_commune.name}</li>" not in page
+    assert not Plan.objects.filter(upper_plan=province_plan).exists()
+    province_plan.refresh_from_db()  # the deadline was saved: a new version
+    # "Chọn lại" goes back to the choice with the commune still ticked.
+    response = client.post(
+        reverse("plan-cascade", args=[province_plan.pk]),
+        {"version": province_plan.version, "units": [commune.pk], "back": "1"},
+    )
+    assert f'value="{commune.pk}" id="unit-{commune.pk}" checked' in response.content.decode()
+    response = client.post(
+        reverse("plan-cascade", args=[province_plan.pk]),
+        {
+            "version": province_plan.version,
+            "units": [commune.pk],
+            "lower_plan_due_working_days": "10",
+            "lower_plan_due_on": "",
+            "confirm": "1",
+        },
+        follow=True,
+    )
+    assert f"Đã tạo 1 dự thảo kế hoạch thực hiện: {commune.name}." in response.content.decode()
     assert list(Plan.objects.filter(upper_plan=province_plan).values_list("issuer_id", flat=True)) == [
         commune.pk
     ]

@@ -5,6 +5,12 @@ The draft is pre-filled with the tasks assigned to the unit (as lead or partner;
 linked to the upper task it concretises, and with the upper plan's text adapted to the unit: its
 name and level, "Thực hiện Kế hoạch số 154/KH-UBND ngày 31/5/2021 của UBND huyện Vị Xuyên…",
 and its own reporting dates.
+
+The draft's tasks are the upper plan's word for word, so each is marked "Cần cụ thể hóa" until the
+unit changes its text or target (`Task.to_concretise`; conformance flags the copies).
+
+On the page the coordinator chooses the units (none is ticked until they tick them or choose
+"all"), and `cascade_preview` says which drafts will be created before `cascade_plan` creates them.
 """
 
 from __future__ import annotations
@@ -88,6 +94,34 @@ class CascadeResult:
     existing: list[Plan]
 
 
+def _only_chosen(assigned: dict[int, Assigned], unit_ids: list[int] | None) -> dict[int, Assigned]:
+    """The chosen units of `assigned` (all when None); a unit the plan does not assign is refused."""
+    if unit_ids is None:
+        return assigned
+    unknown = [pk for pk in unit_ids if pk not in assigned]
+    if unknown:
+        names = dict(Unit.objects.filter(pk__in=unknown).values_list("pk", "name"))
+        raise ValidationError(
+            {
+                "units": [
+                    _("Đơn vị “%(u)s” không được giao nhiệm vụ nào trong kế hoạch này.")
+                    % {"u": names.get(pk, str(pk))}
+                    for pk in unknown
+                ]
+            }
+        )
+    return {pk: entry for pk, entry in assigned.items() if pk in set(unit_ids)}
+
+
+def cascade_preview(plan: Plan, unit_ids: list[int]) -> list[Unit]:
+    """The units that `cascade_plan(actor, plan, unit_ids)` would give a draft (those without a plan)."""
+    chosen = _only_chosen(assigned_units(plan), unit_ids)
+    existing = set(
+        Plan.objects.filter(upper_plan=plan, issuer_id__in=chosen).values_list("issuer_id", flat=True)
+    )
+    return [entry.unit for pk, entry in chosen.items() if pk not in existing]
+
+
 def cascade_plan(actor, plan: Plan, unit_ids: list[int] | None = None) -> CascadeResult:
     """Give each assigned unit (or the chosen ones) a draft implementing plan; units that have one keep it."""
     require(actor, COORDINATE, plan.issuer)
@@ -98,21 +132,7 @@ def cascade_plan(actor, plan: Plan, unit_ids: list[int] | None = None) -> Cascad
                 {"__all__": [_("Chỉ giao kế hoạch cho cấp dưới sau khi kế hoạch đã ban hành.")]}
             )
         tasks = plan_tasks_with_assignments(upper)
-        assigned = assigned_units(upper, tasks)
-        if unit_ids is not None:
-            unknown = [pk for pk in unit_ids if pk not in assigned]
-            if unknown:
-                names = dict(Unit.objects.filter(pk__in=unknown).values_list("pk", "name"))
-                raise ValidationError(
-                    {
-                        "units": [
-                            _("Đơn vị “%(u)s” không được giao nhiệm vụ nào trong kế hoạch này.")
-                            % {"u": names.get(pk, str(pk))}
-                            for pk in unknown
-                        ]
-                    }
-                )
-            assigned = {pk: assigned[pk] for pk in unit_ids}
+        assigned = _only_chosen(assigned_units(upper, tasks), unit_ids)
         existing = {p.issuer_id: p for p in Plan.objects.filter(upper_plan=upper, issuer_id__in=assigned)}
         by_id = {t.pk: t for t in tasks}
         criteria = {}

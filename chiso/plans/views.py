@@ -25,7 +25,7 @@ from chiso.core.htmx import is_htmx, render_page
 from chiso.core.text import fold_words
 from chiso.frameworks.models import Criterion, FrameworkVersion
 from chiso.plans import services
-from chiso.plans.cascade import assigned_units, cascade_plan
+from chiso.plans.cascade import assigned_units, cascade_plan, cascade_preview
 from chiso.plans.conformance import check_plan, load_dimensions, lower_plans_matrix
 from chiso.plans.export import export_bytes, plan_file_name, tasks_for_export
 from chiso.plans.filters import PlanFilter
@@ -829,12 +829,17 @@ def plan_delete(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_cascade(request, pk: int):
-    """Choose the units that get a draft implementing plan, and the deadline for their plans."""
+    """Choose the units that get a draft implementing plan, and the deadline for their plans.
+
+    Two steps: the chosen units (none ticked unless the coordinator ticks them or "all") are first
+    listed by name with the number of drafts; the drafts are created when that is confirmed.
+    """
     plan = get_plan(request, pk)
     if not can(request.user, COORDINATE, plan.issuer_id):
         raise PermissionDenied
     errors: dict = {}
-    if request.method == "POST":
+    preview: list | None = None
+    if request.method == "POST" and "back" not in request.POST:
         version = request.POST.get("version", "")
         chosen = [int(v) for v in request.POST.getlist("units") if v.isdigit()]
         try:
@@ -854,16 +859,23 @@ def plan_cascade(request, pk: int):
                     )
             if not chosen:
                 raise ValidationError({"units": [_("Đơn vị: cần chọn ít nhất một đơn vị.")]})
-            result = cascade_plan(request.user, plan, chosen)
+            if request.POST.get("confirm") == "1":
+                result = cascade_plan(request.user, plan, chosen)
+            else:
+                preview = cascade_preview(plan, chosen)
+                if not preview:
+                    raise ValidationError({"units": [_("Đơn vị: các đơn vị được chọn đều đã có kế hoạch.")]})
         except ValidationError as exc:
             errors = exc.message_dict
+            preview = None
         else:
-            messages.success(
-                request,
-                _("Đã giao kế hoạch cho %(n)d đơn vị (dự thảo kế hoạch thực hiện đã được tạo sẵn).")
-                % {"n": len(result.created)},
-            )
-            return redirect(f"{reverse('plan-detail', args=[plan.pk])}#lower-plans")
+            if preview is None:
+                messages.success(
+                    request,
+                    _("Đã tạo %(n)d dự thảo kế hoạch thực hiện: %(units)s.")
+                    % {"n": len(result.created), "units": ", ".join(p.issuer.name for p in result.created)},
+                )
+                return redirect(f"{reverse('plan-detail', args=[plan.pk])}#lower-plans")
         plan = Plan.objects.select_related("issuer").get(pk=plan.pk)
     if plan.state != PlanState.ISSUED:
         messages.error(request, _("Chỉ giao kế hoạch cho cấp dưới sau khi kế hoạch đã ban hành."))
@@ -892,9 +904,8 @@ def plan_cascade(request, pk: int):
             else "",
             "lower_plan_due_working_days": plan.lower_plan_due_working_days or "",
         },
-        "chosen": {int(v) for v in request.POST.getlist("units") if v.isdigit()}
-        if request.method == "POST"
-        else None,
+        "chosen": {int(v) for v in request.POST.getlist("units") if v.isdigit()},
+        "preview": preview,
         "commune_kinds": COMMUNE_KINDS,
     }
     return render(request, "plans/plan_cascade.html", context, status=422 if errors else 200)

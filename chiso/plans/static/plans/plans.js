@@ -61,6 +61,15 @@
     }
   });
 
+  // The cascade page says how many drafts the ticked units will get, as they are ticked.
+  function updateCounts() {
+    document.querySelectorAll("[data-count-of]").forEach((counter) => {
+      const boxes = document.querySelectorAll(counter.getAttribute("data-count-of"));
+      const n = Array.from(boxes).filter((box) => box.checked).length;
+      counter.textContent = counter.getAttribute("data-count-template").replaceAll("__N__", String(n));
+    });
+  }
+
   // Checking or unchecking all units of a kind on the cascade page.
   document.addEventListener("change", (event) => {
     const target = event.target;
@@ -68,5 +77,6 @@
       const selector = target.getAttribute("data-check-all");
       document.querySelectorAll(selector).forEach((box) => { box.checked = target.checked; });
     }
+    if (target instanceof HTMLInputElement && target.type === "checkbox") updateCounts();
   });
 })();
