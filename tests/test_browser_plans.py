@@ -1,14 +1,18 @@
 """In Chromium: a coordinator writes a plan with three tasks, issues and cascades it; a commune
-officer signs in and opens the pre-filled draft of their commune's implementing plan."""
+officer signs in and opens the pre-filled draft of their commune's implementing plan. Ticking 3 of
+the assigned units creates exactly 3 drafts, after a confirmation naming them (desktop and 390 px)."""
 
 import re
 
 import pytest
 
+from chiso.plans import services
 from chiso.plans.models import Plan, PlanState
 from chiso.units.models import Unit
 from tests.conftest import make_user, sign_in
-from tests.test_plans_support import make_framework
+from tests.test_plans_support import d, draft_plan, make_framework, task_data
+
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 pytestmark = [pytest.mark.browser]
 
@@ -120,7 +124,10 @@ def test_coordinator_writes_issues_cascades_and_officer_opens_the_draft(
     # Cascade to the assigned commune, 15 working days.
     page.get_by_role("link", name="Giao cho cấp dưới").click()
     page.get_by_label("hoặc số ngày làm việc sau ngày ban hành").fill("15")
+    page.get_by_label("Xã Vị Xuyên").check()
     page.get_by_role("button", name="Giao kế hoạch").click()
+    assert page.get_by_test_id("cascade-confirm-units").inner_text() == "Xã Vị Xuyên"
+    page.get_by_role("button", name="Tạo 1 dự thảo").click()
     page.get_by_test_id("matrix").wait_for()
     assert "Xã Vị Xuyên" in page.get_by_test_id("matrix").inner_text()
     draft = Plan.objects.get(upper_plan=plan, issuer=commune)
@@ -151,3 +158,59 @@ def test_coordinator_writes_issues_cascades_and_officer_opens_the_draft(
         assert officer_page.get_by_role("link", name="Giao cho cấp dưới").count() == 0
     finally:
         officer_context.close()
+
+
+@pytest.fixture(params=sorted(SIZES))
+def sized_page(request, page):
+    page.set_viewport_size(SIZES[request.param])
+    return page
+
+
+def test_ticking_three_units_creates_exactly_three_drafts(live_world, live_server, sized_page):
+    page = sized_page
+    province = Unit.objects.get(ref="vn:province:08")
+    communes = list(Unit.objects.filter(parent=province, kind="commune", valid_to=None).order_by("code")[:6])
+    version = make_framework("TESTIDX")
+    make_user("demo.tinh", province, "coordinator", first_name="Chuyên viên Sở Nội vụ")
+    plan = draft_plan(province, version, number_symbol="30/KH-UBND")
+    services.add_task(None, plan, task_data(version, "1.1", communes, text="Niêm yết công khai"))
+    plan.refresh_from_db()
+    plan = services.issue_plan(None, plan, version=plan.version, issued_on=d("02/03/2026"))
+
+    sign_in(page, live_server, "demo.tinh")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/cascade/")
+    boxes = page.locator("input.unit-box")
+    assert boxes.count() == 6
+    # Nothing is ticked, and the page says so.
+    assert [boxes.nth(i).is_checked() for i in range(6)] == [False] * 6
+    count = page.get_by_test_id("cascade-count")
+    assert count.inner_text().startswith("Đã chọn 0 đơn vị: sẽ tạo 0 dự thảo")
+    chosen = [communes[0], communes[2], communes[5]]
+    for unit in chosen:
+        page.get_by_label(unit.name, exact=True).check()
+    assert count.inner_text().startswith("Đã chọn 3 đơn vị: sẽ tạo 3 dự thảo")
+    # "All" ticks the six, unticking it leaves none; then the three again.
+    page.get_by_label("Chọn tất cả").check()
+    assert count.inner_text().startswith("Đã chọn 6 đơn vị")
+    page.get_by_label("Chọn tất cả").uncheck()
+    assert count.inner_text().startswith("Đã chọn 0 đơn vị")
+    for unit in chosen:
+        page.get_by_label(unit.name, exact=True).check()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.get_by_role("button", name="Giao kế hoạch").click()
+
+    # The confirmation names the three units; nothing is created before it is confirmed.
+    confirm = page.get_by_test_id("cascade-confirm")
+    assert "Sẽ tạo 3 dự thảo kế hoạch thực hiện" in confirm.inner_text()
+    assert page.get_by_test_id("cascade-confirm-units").locator("li").all_inner_texts() == [
+        u.name for u in sorted(chosen, key=lambda u: u.name)
+    ]
+    assert not Plan.objects.filter(upper_plan=plan).exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.get_by_role("button", name="Tạo 3 dự thảo").click()
+    page.get_by_test_id("matrix").wait_for()
+    drafts = Plan.objects.filter(upper_plan=plan)
+    assert sorted(drafts.values_list("issuer_id", flat=True)) == sorted(u.pk for u in chosen)
+    message = page.locator(".alert-success").inner_text()
+    assert message.startswith("Đã tạo 3 dự thảo kế hoạch thực hiện:")
+    assert all(u.name in message for u in chosen)
