@@ -206,3 +206,38 @@ def test_a_refused_rule_saves_no_round(tuyen_quang, commune):
         )
     assert "due_rule" in exc.value.message_dict
     assert not ReportingRound.objects.filter(plan=plan).exists()
+
+
+@pytest.mark.django_db
+def test_the_rounds_page_generates_by_the_written_rule(client, tuyen_quang, commune, coordinator):
+    from django.urls import reverse
+
+    plan = issued_plan(tuyen_quang, commune, 2026, 2026, "05/01/2026", "4/KH-UBND")
+    client.force_login(coordinator)
+    url = reverse("reporting-plan-rounds", args=[plan.pk])
+    data = {
+        "generate": "1",
+        "gen-kind": "quarterly",
+        "gen-year_start": "12-15",
+        "gen-unit_days": "5",
+        "gen-coordinator_days": "5",
+        "gen-grace_working_days": "0",
+        "gen-due_rule": "month_day",
+        "gen-due_number": "10",
+        "gen-due_month_offset": "0",
+    }
+    # "ngày 10 của tháng cuối quý" with data to the 14th: refused on the field, nothing saved.
+    page = client.post(url, data).content.decode()
+    assert "rơi trước ngày chốt số liệu (14/03/2026)" in page
+    assert not ReportingRound.objects.filter(plan=plan).exists()
+    # "ngày 05 của tháng đầu quý sau".
+    response = client.post(url, {**data, "gen-due_number": "5", "gen-due_month_offset": "1"})
+    assert response.status_code == 302
+    rounds = list(ReportingRound.objects.filter(plan=plan).order_by("number"))
+    assert [(r.period_start, r.period_end, r.due_on) for r in rounds] == [
+        # The data window of the first round starts on the issue date, not on 15/12/2025.
+        (d("05/01/2026"), d("14/03/2026"), d("06/04/2026")),  # 5/4/2026 is a Sunday
+        (d("05/01/2026"), d("14/06/2026"), d("06/07/2026")),  # 5/7/2026 is a Sunday
+        (d("05/01/2026"), d("14/09/2026"), d("05/10/2026")),
+        (d("05/01/2026"), d("14/12/2026"), d("05/01/2027")),
+    ]

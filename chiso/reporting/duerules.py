@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from chiso.core.vndates import short_date
 from chiso.core.workdays import WorkCalendar
+from chiso.plans.validation import parse_date
 
 FIELD = "due_rule"
 
@@ -186,3 +187,33 @@ def resolve_due(
             }
         )
     return due
+
+
+def _number(value, what: str) -> int:
+    text = str(value if value is not None else "").strip()
+    if not text.lstrip("-").isdigit():
+        raise ValidationError({FIELD: [_("Hạn gửi báo cáo: cần ghi %(what)s (một số).") % {"what": what}]})
+    return int(text)
+
+
+def rule_from_input(data) -> DueRule | None:
+    """The rule from a page's or the API's fields: `due_rule` (the kind, empty: none), `due_number`
+    (N working days, or day D), `due_month_offset`, `due_month`, `due_on`. Refused on `due_rule`."""
+    kind = str(data.get("due_rule") or "").strip()
+    if not kind:
+        return None
+    if kind not in {k.value for k in DueKind}:
+        raise ValidationError({FIELD: [_("Hạn gửi báo cáo: loại quy định không hợp lệ.")]})
+    kind = DueKind(kind)
+    if kind == DueKind.FIXED:
+        try:
+            on = parse_date(data.get("due_on"), _("Hạn gửi báo cáo"))
+        except ValidationError as exc:
+            raise ValidationError({FIELD: exc.messages}) from None
+        return DueRule(kind, on=on)
+    if kind == DueKind.WORKING_DAYS:
+        return DueRule(kind, days=_number(data.get("due_number"), _("số ngày làm việc")))
+    day = _number(data.get("due_number"), _("ngày trong tháng"))
+    if kind == DueKind.MONTH_DAY:
+        return DueRule(kind, day=day, month_offset=_number(data.get("due_month_offset") or 0, _("tháng")))
+    return DueRule(kind, day=day, month=_number(data.get("due_month"), _("tháng")))

@@ -60,6 +60,7 @@ class GenerateForm(StyledFormMixin, forms.Form):
     YEAR_STARTS = [
         ("1-1", _("Năm dương lịch (từ 01/01)")),
         ("12-1", _("Từ 01/12 năm trước (như Kế hoạch Mộc Châu 2022)")),
+        ("12-15", _("Từ 15/12 năm trước (chốt số liệu ngày 14 của tháng cuối kỳ)")),
     ]
     kind = forms.ChoiceField(
         label=_("Loại kỳ báo cáo"),
@@ -82,6 +83,30 @@ class GenerateForm(StyledFormMixin, forms.Form):
     grace_working_days = forms.IntegerField(
         label=_("Thời gian ân hạn (ngày làm việc)"), min_value=0, max_value=30, initial=0
     )
+    due_rule = forms.ChoiceField(
+        label=_("Hạn đơn vị gửi báo cáo theo quy định của kế hoạch"),
+        required=False,
+        choices=[
+            ("", _("Số ngày sau ngày chốt số liệu (ô ở trên)")),
+            ("working_days", _("N ngày làm việc sau ngày chốt số liệu")),
+            ("month_day", _("Ngày D của tháng, tính theo kỳ báo cáo")),
+            ("yearly", _("Ngày cố định hằng năm (ví dụ 20/12 hằng năm)")),
+            ("fixed", _("Một ngày cụ thể")),
+        ],
+    )
+    due_number = forms.CharField(label=_("Số ngày làm việc N, hoặc ngày D"), required=False, max_length=3)
+    due_month_offset = forms.ChoiceField(
+        label=_("Tháng của ngày D"),
+        required=False,
+        choices=[
+            ("0", _("tháng cuối kỳ (tháng cuối quý)")),
+            ("1", _("tháng đầu kỳ sau (tháng đầu quý sau)")),
+            ("2", _("tháng thứ hai của kỳ sau")),
+            ("-1", _("tháng trước tháng cuối kỳ")),
+        ],
+    )
+    due_month = forms.CharField(label=_("Tháng (với ngày cố định hằng năm)"), required=False, max_length=2)
+    due_on = DateText(label=_("Ngày cụ thể"))
 
 
 class ExtensionForm(StyledFormMixin, forms.Form):

@@ -25,6 +25,7 @@ from chiso.plans.models import Plan
 from chiso.reporting import inspections as insp
 from chiso.reporting import services
 from chiso.reporting.consolidation import consolidate
+from chiso.reporting.duerules import rule_from_input
 from chiso.reporting.export import export_bytes, file_name
 from chiso.reporting.forms import (
     EvaluateForm,
@@ -180,6 +181,7 @@ def plan_rounds(request, plan_pk: int):
                         coordinator_days=d["coordinator_days"],
                         upper_days=d["upper_days"],
                         grace_working_days=d["grace_working_days"],
+                        due_rule=rule_from_input(d),
                     )
                     created = services.create_rounds(
                         request.user, plan, generate_for_plan(plan, d["kind"], schedule)
