@@ -114,7 +114,7 @@ def test_the_bell_counts_unread_notifications_and_reports_to_approve(client, liv
     # The coordinator got a notification of the submission, and has one report to approve.
     assert waiting_count(world.coordinator) == 2
     client.force_login(world.coordinator)
-    page = client.get(reverse("reporting-notifications")).content.decode()
+    page = client.get(reverse("home-bell")).content.decode()
     assert 'data-testid="bell"' in page and ">2</span>" in page
     client.post(reverse("reporting-notifications"))
     assert waiting_count(world.coordinator) == 1

@@ -168,3 +168,10 @@ def remind(request):
             request, _("%(n)d thư điện tử chưa gửi được; hãy thử lại sau.") % {"n": result.sent.failed}
         )
     return redirect("home")
+
+
+@login_required
+@require_GET
+def bell(request):
+    """The top bar's bell with what waits (loaded by htmx, so pages themselves run no query for it)."""
+    return render(request, "home/bell.html")
