@@ -302,15 +302,9 @@ def test_cascade_page_and_matrix(client, coordinator, province_plan, commune, ot
     assert commune.name in page and other_commune.name in page and "26/02/2026" in page
     # Nothing is ticked until the coordinator ticks units (or "all").
     assert "checked" not in page and "Đã chọn 0 đơn vị: sẽ tạo 0 dự thảo" in page
-    response = client.post(
-        reverse("plan-cascade", args=[province_plan.pk]),
-        {
-            "version": province_plan.version,
-            "units": [commune.pk],
-            "lower_plan_due_working_days": "10",
-            "lower_plan_due_on": "",
-        },
-    )
+    url = reverse("plan-cascade", args=[province_plan.pk])
+    choice = {"units": [commune.pk], "lower_plan_due_working_days": "10", "lower_plan_due_on": ""}
+    response = client.post(url, {**choice, "version": province_plan.version})
     # First the page says what it will create, by name; nothing is created yet.
     assert response.status_code == 200
     page = response.content.decode()
@@ -319,22 +313,9 @@ def test_cascade_page_and_matrix(client, coordinator, province_plan, commune, ot
     assert not Plan.objects.filter(upper_plan=province_plan).exists()
     province_plan.refresh_from_db()  # the deadline was saved: a new version
     # "Chọn lại" goes back to the choice with the commune still ticked.
-    response = client.post(
-        reverse("plan-cascade", args=[province_plan.pk]),
-        {"version": province_plan.version, "units": [commune.pk], "back": "1"},
-    )
+    response = client.post(url, {"version": province_plan.version, "units": [commune.pk], "back": "1"})
     assert f'value="{commune.pk}" id="unit-{commune.pk}" checked' in response.content.decode()
-    response = client.post(
-        reverse("plan-cascade", args=[province_plan.pk]),
-        {
-            "version": province_plan.version,
-            "units": [commune.pk],
-            "lower_plan_due_working_days": "10",
-            "lower_plan_due_on": "",
-            "confirm": "1",
-        },
-        follow=True,
-    )
+    response = client.post(url, {**choice, "version": province_plan.version, "confirm": "1"}, follow=True)
     assert f"Đã tạo 1 dự thảo kế hoạch thực hiện: {commune.name}." in response.content.decode()
     assert list(Plan.objects.filter(upper_plan=province_plan).values_list("issuer_id", flat=True)) == [
         commune.pk
