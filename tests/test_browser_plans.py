@@ -150,6 +150,8 @@ def test_coordinator_writes_issues_cascades_and_officer_opens_the_draft(
         assert [officer_rows.nth(i).locator(".task-text").inner_text() for i in range(3)] == [
             t[0] for t in TASKS
         ]
+        # Copied word for word from the province: each target is marked to be concretised.
+        assert officer_page.get_by_test_id("to-concretise").count() == 3
         # The officer may fill the draft: the editor is there.
         assert officer_page.get_by_test_id("add-task").is_visible()
         # The province plan is readable, not editable.
