@@ -98,3 +98,23 @@ document.addEventListener("submit", (event) => {
     }
   });
 })();
+
+// "chiso:idle" on the body, once, when the page has loaded and no htmx request is in flight: what
+// can wait (the bell's count) loads after the page's own fragments instead of beside them.
+(() => {
+  let inFlight = 0;
+  let fired = false;
+  const fire = () => {
+    if (fired || inFlight > 0 || document.readyState !== "complete") return;
+    fired = true;
+    document.body.dispatchEvent(new Event("chiso:idle"));
+  };
+  document.addEventListener("htmx:beforeRequest", () => {
+    inFlight += 1;
+  });
+  document.addEventListener("htmx:afterRequest", () => {
+    inFlight = Math.max(0, inFlight - 1);
+    setTimeout(fire, 0);
+  });
+  window.addEventListener("load", () => setTimeout(fire, 0));
+})();
