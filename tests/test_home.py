@@ -55,3 +55,18 @@ def test_province_coordinator_follows_the_rounds_of_inherited_plans(client, demo
     client.force_login(demo["users"]["demo.tinh"])
     content = client.get(reverse("reporting-home")).content.decode()
     assert "Các kỳ báo cáo bạn theo dõi" in content and "154/KH-UBND" in content
+
+
+def test_province_coordinator_home_lists_what_waits_in_few_queries(
+    client, demo, django_assert_max_num_queries
+):
+    from chiso.reporting.demo import build_demo_reporting
+    from chiso.reporting.models import ReportState, UnitReport
+
+    build_demo_reporting()
+    waiting = UnitReport.objects.filter(state=ReportState.SUBMITTED).count()
+    assert waiting  # the demo leaves reports sent and not yet approved
+    client.force_login(demo["users"]["demo.tinh"])
+    with django_assert_max_num_queries(25):
+        content = client.get(reverse("home")).content.decode()
+    assert f"Báo cáo chờ duyệt ({waiting})" in content and "Đơn vị cần đôn đốc" in content
