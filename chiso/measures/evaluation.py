@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from chiso.core.vndates import short_date
 from chiso.measures.matching import measure_for_task, measures_for_plan
@@ -34,7 +35,7 @@ MET = "met"
 NOT_MET = "not_met"
 NO_DATA = "no_data"
 STATES = (MET, NOT_MET, NO_DATA)
-STATE_LABELS = {MET: _l("Đạt"), NOT_MET: _l("Không đạt"), NO_DATA: _l("Chưa có số liệu")}
+STATE_LABELS = {MET: pgettext_lazy("target", "Đạt"), NOT_MET: _l("Không đạt"), NO_DATA: _l("Chưa có số liệu")}
 STATE_CSS = {MET: "success", NOT_MET: "danger", NO_DATA: "secondary"}
 
 OPERATORS = {">=": operator.ge, ">": operator.gt, "=": operator.eq, "<=": operator.le, "<": operator.lt}
