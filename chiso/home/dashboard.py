@@ -95,7 +95,12 @@ def unit_dashboard(unit: Unit, role: str, today: dt.date) -> UnitDashboard:
     board.plan = current_plan(unit, board.framework)
     if board.plan is not None:
         board.gaps = next(
-            (g for g in gap_analysis(board.plan, today) if g.framework == board.framework), None
+            (
+                g
+                for g in gap_analysis(board.plan, today, [board.results] if board.results else None)
+                if g.framework == board.framework
+            ),
+            None,
         )
         board.round = (
             board.plan.reporting_rounds.filter(opens_on__lte=today).order_by("-opens_on", "-number").first()

@@ -158,9 +158,16 @@ def _tasks_by_code(plan: Plan, framework: Framework) -> tuple[dict[str, set[int]
     return by_code, leads
 
 
-def _analyse(plan: Plan, framework: Framework, version, day: dt.date) -> GapAnalysis:
+def _analyse(
+    plan: Plan, framework: Framework, version, day: dt.date, known: list[UnitResults]
+) -> GapAnalysis:
     unit, year = _results_before(plan.issuer, framework, day)
-    results = unit_results(unit, framework, year) if unit is not None else None
+    results = None
+    if unit is not None:
+        results = next(
+            (r for r in known if r.unit.pk == unit.pk and r.framework.pk == framework.pk and r.year == year),
+            None,
+        ) or unit_results(unit, framework, year)
     analysis = GapAnalysis(plan, framework, unit, results, year, bool(results and results.derived))
     by_code, leads = _tasks_by_code(plan, framework)
     progress = _progress(plan, by_code)
@@ -206,12 +213,15 @@ def _analyse(plan: Plan, framework: Framework, version, day: dt.date) -> GapAnal
     return analysis
 
 
-def gap_analysis(plan: Plan, today: dt.date | None = None) -> list[GapAnalysis]:
-    """One analysis per framework the plan addresses (its versions, in order)."""
+def gap_analysis(
+    plan: Plan, today: dt.date | None = None, known: list[UnitResults] | None = None
+) -> list[GapAnalysis]:
+    """One analysis per framework the plan addresses (its versions, in order). `known`: results the
+    caller already has (the leader's home), used instead of computing them again."""
     day = plan.issued_on or today or dt.date.today()
     analyses = []
     for version in plan.frameworks.select_related("framework").order_by("framework__code", "year_from"):
-        analyses.append(_analyse(plan, version.framework, version, day))
+        analyses.append(_analyse(plan, version.framework, version, day, known or []))
     return analyses
 
 
